@@ -1,0 +1,7 @@
+pub mod confirm;
+pub mod cost_line_editor;
+pub mod item_editor;
+pub mod item_row;
+pub mod phase_editor;
+pub mod progress_bar;
+pub mod risk_editor;

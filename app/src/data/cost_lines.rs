@@ -1,0 +1,322 @@
+//! Cost lines: add, edit, include/leave out of the projection, delete.
+
+use crate::data::events::{self, NewEvent};
+use crate::data::service_id;
+use crate::error::AppError;
+use crate::input::CostLineInput;
+use crate::model::{CostLine, Scenario};
+use serde_json::{Value, json};
+use sqlx::{PgConnection, PgPool};
+
+const COLUMNS: &str =
+    "id, category, name, kind, monthly_cents, phase_id, start_month, included, version";
+
+fn line_json(line: &CostLine) -> Value {
+    json!({
+        "category": line.category,
+        "name": line.name,
+        "kind": line.kind,
+        "monthly_cents": line.monthly_cents,
+        "phase_id": line.phase_id,
+        "start_month": line.start_month,
+        "included": line.included,
+    })
+}
+
+async fn fetch(conn: &mut PgConnection, service_id: i64, id: i64) -> Result<CostLine, AppError> {
+    sqlx::query_as::<_, CostLine>(&format!(
+        "SELECT {COLUMNS} FROM cost_lines WHERE id = $1 AND service_id = $2 FOR UPDATE"
+    ))
+    .bind(id)
+    .bind(service_id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or_else(|| AppError::NotFound(format!("cost line {id}")))
+}
+
+async fn check_phase(
+    conn: &mut PgConnection,
+    service_id: i64,
+    phase_id: Option<i64>,
+) -> Result<(), AppError> {
+    let Some(phase_id) = phase_id else {
+        return Ok(());
+    };
+    let found: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM phases WHERE id = $1 AND service_id = $2)",
+    )
+    .bind(phase_id)
+    .bind(service_id)
+    .fetch_one(conn)
+    .await?;
+    if found {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            "phase_id",
+            "no such phase in this service",
+        ))
+    }
+}
+
+fn stale(line: &CostLine) -> AppError {
+    AppError::Conflict {
+        message: format!(
+            "cost line {:?} was changed by someone else since you loaded it; reload to see it",
+            line.name
+        ),
+        current: None,
+    }
+}
+
+async fn record(
+    conn: &mut PgConnection,
+    service_id: i64,
+    actor: &str,
+    action: &str,
+    id: i64,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> Result<(), AppError> {
+    events::record(
+        conn,
+        NewEvent {
+            service_id,
+            actor,
+            action,
+            subject_type: "cost_line",
+            subject_id: Some(id),
+            before,
+            after,
+        },
+    )
+    .await
+}
+
+pub async fn create(
+    pool: &PgPool,
+    slug: &str,
+    input: CostLineInput,
+    actor: &str,
+) -> Result<CostLine, AppError> {
+    let service_id = service_id(pool, slug).await?;
+    let mut tx = pool.begin().await?;
+    check_phase(&mut tx, service_id, input.phase_id).await?;
+    let line = sqlx::query_as::<_, CostLine>(&format!(
+        "INSERT INTO cost_lines (service_id, position, category, name, kind, monthly_cents, phase_id, start_month)
+         VALUES ($1, (SELECT coalesce(max(position) + 1, 0) FROM cost_lines WHERE service_id = $1),
+                 $2, $3, $4, $5, $6, $7)
+         RETURNING {COLUMNS}"
+    ))
+    .bind(service_id)
+    .bind(input.category.as_str())
+    .bind(&input.name)
+    .bind(input.kind.as_str())
+    .bind(input.monthly_cents)
+    .bind(input.phase_id)
+    .bind(input.start_month)
+    .fetch_one(&mut *tx)
+    .await?;
+    record(
+        &mut tx,
+        service_id,
+        actor,
+        "cost_line.created",
+        line.id,
+        None,
+        Some(line_json(&line)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(line)
+}
+
+pub async fn update(
+    pool: &PgPool,
+    slug: &str,
+    id: i64,
+    expected_version: i32,
+    input: CostLineInput,
+    actor: &str,
+) -> Result<CostLine, AppError> {
+    let service_id = service_id(pool, slug).await?;
+    let mut tx = pool.begin().await?;
+    let before = fetch(&mut tx, service_id, id).await?;
+    if before.version != expected_version {
+        return Err(stale(&before));
+    }
+    check_phase(&mut tx, service_id, input.phase_id).await?;
+    let after = sqlx::query_as::<_, CostLine>(&format!(
+        "UPDATE cost_lines SET category = $2, name = $3, kind = $4, monthly_cents = $5, phase_id = $6,
+             start_month = $7, version = version + 1
+         WHERE id = $1
+         RETURNING {COLUMNS}"
+    ))
+    .bind(id)
+    .bind(input.category.as_str())
+    .bind(&input.name)
+    .bind(input.kind.as_str())
+    .bind(input.monthly_cents)
+    .bind(input.phase_id)
+    .bind(input.start_month)
+    .fetch_one(&mut *tx)
+    .await?;
+    if line_json(&before) != line_json(&after) {
+        record(
+            &mut tx,
+            service_id,
+            actor,
+            "cost_line.updated",
+            id,
+            Some(line_json(&before)),
+            Some(line_json(&after)),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Counts a line in the projection or leaves it out (the what-if's saved choice).
+pub async fn set_included(
+    pool: &PgPool,
+    slug: &str,
+    id: i64,
+    expected_version: i32,
+    included: bool,
+    actor: &str,
+) -> Result<CostLine, AppError> {
+    let service_id = service_id(pool, slug).await?;
+    let mut tx = pool.begin().await?;
+    let before = fetch(&mut tx, service_id, id).await?;
+    if before.version != expected_version {
+        return Err(stale(&before));
+    }
+    if before.included == included {
+        return Ok(before);
+    }
+    let after = sqlx::query_as::<_, CostLine>(&format!(
+        "UPDATE cost_lines SET included = $2, version = version + 1 WHERE id = $1 RETURNING {COLUMNS}"
+    ))
+    .bind(id)
+    .bind(included)
+    .fetch_one(&mut *tx)
+    .await?;
+    record(
+        &mut tx,
+        service_id,
+        actor,
+        "cost_line.updated",
+        id,
+        Some(json!({ "name": before.name, "included": before.included })),
+        Some(json!({ "name": after.name, "included": after.included })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub async fn delete(pool: &PgPool, slug: &str, id: i64, actor: &str) -> Result<(), AppError> {
+    let service_id = service_id(pool, slug).await?;
+    let mut tx = pool.begin().await?;
+    let before = fetch(&mut tx, service_id, id).await?;
+    sqlx::query("DELETE FROM cost_lines WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    record(
+        &mut tx,
+        service_id,
+        actor,
+        "cost_line.deleted",
+        id,
+        Some(line_json(&before)),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn apply_scenario(
+    pool: &PgPool,
+    slug: &str,
+    scenario: &Scenario,
+    actor: &str,
+) -> Result<(), AppError> {
+    let service_id = service_id(pool, slug).await?;
+    let mut tx = pool.begin().await?;
+    for (id, version, included) in &scenario.included {
+        let before = fetch(&mut tx, service_id, *id).await?;
+        if before.version != *version {
+            return Err(stale(&before));
+        }
+        if before.included == *included {
+            continue;
+        }
+        sqlx::query("UPDATE cost_lines SET included = $2, version = version + 1 WHERE id = $1")
+            .bind(id)
+            .bind(included)
+            .execute(&mut *tx)
+            .await?;
+        record(
+            &mut tx,
+            service_id,
+            actor,
+            "cost_line.updated",
+            *id,
+            Some(json!({ "name": before.name, "included": before.included })),
+            Some(json!({ "name": before.name, "included": included })),
+        )
+        .await?;
+    }
+    for (phase_id, version, end) in &scenario.planned_ends {
+        let row: Option<(String, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>, i32)> = sqlx::query_as(
+            "SELECT name, planned_start, planned_end, version FROM phases WHERE id = $1 AND service_id = $2 FOR UPDATE",
+        )
+        .bind(phase_id)
+        .bind(service_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((name, start, old_end, stored_version)) = row else {
+            return Err(AppError::NotFound(format!("phase {phase_id}")));
+        };
+        if stored_version != *version {
+            return Err(AppError::Conflict {
+                message: format!(
+                    "phase {name:?} was changed by someone else since you loaded it; reload to see it"
+                ),
+                current: None,
+            });
+        }
+        if start.is_some_and(|s| *end < s) {
+            return Err(AppError::invalid(
+                "planned_end",
+                format!("{name}: must not be before the planned start"),
+            ));
+        }
+        if old_end == Some(*end) {
+            continue;
+        }
+        sqlx::query("UPDATE phases SET planned_end = $2, version = version + 1 WHERE id = $1")
+            .bind(phase_id)
+            .bind(end)
+            .execute(&mut *tx)
+            .await?;
+        events::record(
+            &mut tx,
+            NewEvent {
+                service_id,
+                actor,
+                action: "phase.updated",
+                subject_type: "phase",
+                subject_id: Some(*phase_id),
+                before: Some(json!({ "name": name, "planned_end": old_end })),
+                after: Some(json!({ "name": name, "planned_end": end })),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

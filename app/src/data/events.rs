@@ -1,0 +1,61 @@
+//! The event log: every change, with who, what, when, before and after.
+
+use crate::error::AppError;
+use crate::model::Event;
+use serde_json::Value;
+use sqlx::{PgConnection, PgPool};
+
+pub struct NewEvent<'a> {
+    pub service_id: i64,
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub subject_type: &'a str,
+    pub subject_id: Option<i64>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// Records an event inside the caller's transaction, so the change and its event
+/// are written together or not at all. The service's readiness after the change is
+/// stored with it (see the migration `event_readiness`).
+pub async fn record(conn: &mut PgConnection, event: NewEvent<'_>) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO events (service_id, actor, action, subject_type, subject_id, before, after,
+                             readiness_done, readiness_applicable)
+         SELECT $1, $2, $3, $4, $5, $6, $7,
+                count(*) FILTER (WHERE status = 'done'),
+                count(*) FILTER (WHERE status <> 'not_applicable')
+         FROM checklist_items WHERE service_id = $1",
+    )
+    .bind(event.service_id)
+    .bind(event.actor)
+    .bind(event.action)
+    .bind(event.subject_type)
+    .bind(event.subject_id)
+    .bind(event.before)
+    .bind(event.after)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A page of a service's events, newest first.
+pub async fn list_for_service(
+    pool: &PgPool,
+    service_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Event>, AppError> {
+    let events = sqlx::query_as::<_, Event>(
+        "SELECT id, actor, action, subject_type, subject_id, before, after, created_at
+         FROM events WHERE service_id = $1
+         ORDER BY created_at DESC, id DESC
+         LIMIT $2 OFFSET $3",
+    )
+    .bind(service_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    Ok(events)
+}

@@ -1,0 +1,495 @@
+//! Writes to checklist items.
+
+use crate::data::events::{self, NewEvent};
+use crate::data::ordering::{self, Siblings};
+use crate::data::{phases, service_id};
+use crate::error::AppError;
+use crate::input::ItemInput;
+use crate::model::{ChecklistItem, ItemStatus};
+use serde_json::{Map, Value, json};
+use sqlx::{PgConnection, PgPool};
+
+pub const ITEM_COLUMNS: &str = "id, section_id, title, detail, status, priority, owner, due_date, \
+     evidence_url, phase_id, na_reason, version, updated_at, updated_by";
+
+pub const NA_REASON_MAX: usize = 500;
+
+/// A status change as the page and the API ask for it.
+#[derive(Debug, Clone)]
+pub struct StatusChange {
+    pub status: ItemStatus,
+    /// Required (non-blank) when the status is `not_applicable`.
+    pub na_reason: Option<String>,
+    /// The version the user saw; `None` means "whatever is stored" (API clients that
+    /// do not send one).
+    pub expected_version: Option<i32>,
+}
+
+/// Checks a status change before anything is read or written.
+pub fn validate_status_change(change: &StatusChange) -> Result<Option<String>, AppError> {
+    if change.status != ItemStatus::NotApplicable {
+        return Ok(None);
+    }
+    let reason = change.na_reason.as_deref().map(str::trim).unwrap_or("");
+    if reason.is_empty() {
+        return Err(AppError::invalid(
+            "na_reason",
+            "a reason is required to mark an item not applicable",
+        ));
+    }
+    if reason.chars().count() > NA_REASON_MAX {
+        return Err(AppError::invalid(
+            "na_reason",
+            format!("at most {NA_REASON_MAX} characters"),
+        ));
+    }
+    Ok(Some(reason.to_string()))
+}
+
+pub async fn fetch_item(
+    conn: &mut PgConnection,
+    service_id: i64,
+    item_id: i64,
+    lock: bool,
+) -> Result<ChecklistItem, AppError> {
+    let sql = format!(
+        "SELECT {ITEM_COLUMNS} FROM checklist_items WHERE id = $1 AND service_id = $2{}",
+        if lock { " FOR UPDATE" } else { "" }
+    );
+    sqlx::query_as::<_, ChecklistItem>(&sql)
+        .bind(item_id)
+        .bind(service_id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("item {item_id}")))
+}
+
+/// Changes an item's status in one transaction: the update, its event, and the
+/// completion of the item's phase. A stale `expected_version` changes nothing and
+/// answers `Conflict` with the stored item.
+pub async fn change_status(
+    pool: &PgPool,
+    slug: &str,
+    item_id: i64,
+    change: StatusChange,
+    actor: &str,
+) -> Result<ChecklistItem, AppError> {
+    let na_reason = validate_status_change(&change)?;
+    let service_id = service_id(pool, slug).await?;
+    let mut tx = pool.begin().await?;
+    let before = fetch_item(&mut tx, service_id, item_id, true).await?;
+    if let Some(expected) = change.expected_version
+        && expected != before.version
+    {
+        return Err(AppError::Conflict {
+            message: format!(
+                "\"{}\" was changed by {} since you loaded it; this is its current state",
+                before.title, before.updated_by
+            ),
+            current: Some(Box::new(before)),
+        });
+    }
+    if before.status == change.status && before.na_reason == na_reason {
+        return Ok(before);
+    }
+    let sql = format!(
+        "UPDATE checklist_items
+         SET status = $2, na_reason = $3, version = version + 1, updated_at = now(), updated_by = $4
+         WHERE id = $1
+         RETURNING {ITEM_COLUMNS}"
+    );
+    let after = sqlx::query_as::<_, ChecklistItem>(&sql)
+        .bind(item_id)
+        .bind(change.status.as_str())
+        .bind(&na_reason)
+        .bind(actor)
+        .fetch_one(&mut *tx)
+        .await?;
+    events::record(
+        &mut tx,
+        NewEvent {
+            service_id,
+            actor,
+            action: "item.status_changed",
+            subject_type: "checklist_item",
+            subject_id: Some(item_id),
+            before: Some(json!({ "status": before.status, "na_reason": before.na_reason })),
+            after: Some(json!({ "status": after.status, "na_reason": after.na_reason })),
+        },
+    )
+    .await?;
+    if let Some(phase_id) = after.phase_id {
+        phases::refresh_completion(&mut tx, service_id, phase_id, actor).await?;
+    }
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// The fields a person edits, as JSON: the before/after of item events.
+fn snapshot(item: &ChecklistItem) -> Map<String, Value> {
+    let value = json!({
+        "title": item.title,
+        "detail": item.detail,
+        "status": item.status,
+        "na_reason": item.na_reason,
+        "priority": item.priority,
+        "owner": item.owner,
+        "due_date": item.due_date,
+        "evidence_url": item.evidence_url,
+        "phase_id": item.phase_id,
+    });
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+/// Only the fields that differ, before and after.
+fn changed_fields(
+    before: &ChecklistItem,
+    after: &ChecklistItem,
+) -> (Map<String, Value>, Map<String, Value>) {
+    let (old, new) = (snapshot(before), snapshot(after));
+    old.into_iter()
+        .filter(|(key, value)| new.get(key) != Some(value))
+        .map(|(key, value)| {
+            let after = new.get(&key).cloned().unwrap_or(Value::Null);
+            ((key.clone(), value), (key, after))
+        })
+        .unzip()
+}
+
+/// The phase exists in this service (a form may send any id).
+async fn check_phase(
+    conn: &mut PgConnection,
+    service_id: i64,
+    phase_id: Option<i64>,
+) -> Result<(), AppError> {
+    let Some(phase_id) = phase_id else {
+        return Ok(());
+    };
+    let found: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM phases WHERE id = $1 AND service_id = $2)",
+    )
+    .bind(phase_id)
+    .bind(service_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if found {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            "phase_id",
+            "no such phase in this service",
+        ))
+    }
+}
+
+/// Adds an item at the end of a section.
+pub async fn create(
+    pool: &PgPool,
+    slug: &str,
+    section_id: i64,
+    input: ItemInput,
+    actor: &str,
+) -> Result<ChecklistItem, AppError> {
+    let service_id = service_id(pool, slug).await?;
+    let mut tx = pool.begin().await?;
+    let section_found: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM checklist_sections WHERE id = $1 AND service_id = $2)",
+    )
+    .bind(section_id)
+    .bind(service_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if !section_found {
+        return Err(AppError::NotFound(format!("section {section_id}")));
+    }
+    check_phase(&mut tx, service_id, input.phase_id).await?;
+    let item = sqlx::query_as::<_, ChecklistItem>(&format!(
+        "INSERT INTO checklist_items (service_id, section_id, position, title, detail, status, na_reason,
+             priority, owner, due_date, evidence_url, phase_id, updated_by)
+         VALUES ($1, $2,
+                 (SELECT coalesce(max(position) + 1, 0) FROM checklist_items WHERE section_id = $2),
+                 $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         RETURNING {ITEM_COLUMNS}"
+    ))
+    .bind(service_id)
+    .bind(section_id)
+    .bind(&input.title)
+    .bind(&input.detail)
+    .bind(input.status.as_str())
+    .bind(&input.na_reason)
+    .bind(input.priority.as_str())
+    .bind(&input.owner)
+    .bind(input.due_date)
+    .bind(&input.evidence_url)
+    .bind(input.phase_id)
+    .bind(actor)
+    .fetch_one(&mut *tx)
+    .await?;
+    events::record(
+        &mut tx,
+        NewEvent {
+            service_id,
+            actor,
+            action: "item.created",
+            subject_type: "checklist_item",
+            subject_id: Some(item.id),
+            before: None,
+            after: Some(Value::Object(snapshot(&item))),
+        },
+    )
+    .await?;
+    if let Some(phase_id) = item.phase_id {
+        phases::refresh_completion(&mut tx, service_id, phase_id, actor).await?;
+    }
+    tx.commit().await?;
+    Ok(item)
+}
+
+fn conflict(current: ChecklistItem) -> AppError {
+    AppError::Conflict {
+        message: format!(
+            "\"{}\" was changed by {} since you loaded it; this is its current state",
+            current.title, current.updated_by
+        ),
+        current: Some(Box::new(current)),
+    }
+}
+
+/// Replaces the editable fields of an item the user saw at `expected_version`.
+pub async fn update(
+    pool: &PgPool,
+    slug: &str,
+    item_id: i64,
+    expected_version: i32,
+    input: ItemInput,
+    actor: &str,
+) -> Result<ChecklistItem, AppError> {
+    let service_id = service_id(pool, slug).await?;
+    let mut tx = pool.begin().await?;
+    let before = fetch_item(&mut tx, service_id, item_id, true).await?;
+    if before.version != expected_version {
+        return Err(conflict(before));
+    }
+    check_phase(&mut tx, service_id, input.phase_id).await?;
+    let proposed = ChecklistItem {
+        title: input.title,
+        detail: input.detail,
+        status: input.status,
+        na_reason: input.na_reason,
+        priority: input.priority,
+        owner: input.owner,
+        due_date: input.due_date,
+        evidence_url: input.evidence_url,
+        phase_id: input.phase_id,
+        ..before.clone()
+    };
+    let (old, new) = changed_fields(&before, &proposed);
+    if old.is_empty() {
+        return Ok(before);
+    }
+    let after = sqlx::query_as::<_, ChecklistItem>(&format!(
+        "UPDATE checklist_items
+         SET title = $2, detail = $3, status = $4, na_reason = $5, priority = $6, owner = $7,
+             due_date = $8, evidence_url = $9, phase_id = $10,
+             version = version + 1, updated_at = now(), updated_by = $11
+         WHERE id = $1
+         RETURNING {ITEM_COLUMNS}"
+    ))
+    .bind(item_id)
+    .bind(&proposed.title)
+    .bind(&proposed.detail)
+    .bind(proposed.status.as_str())
+    .bind(&proposed.na_reason)
+    .bind(proposed.priority.as_str())
+    .bind(&proposed.owner)
+    .bind(proposed.due_date)
+    .bind(&proposed.evidence_url)
+    .bind(proposed.phase_id)
+    .bind(actor)
+    .fetch_one(&mut *tx)
+    .await?;
+    let status_only = old.keys().all(|k| k == "status" || k == "na_reason");
+    events::record(
+        &mut tx,
+        NewEvent {
+            service_id,
+            actor,
+            action: if status_only {
+                "item.status_changed"
+            } else {
+                "item.updated"
+            },
+            subject_type: "checklist_item",
+            subject_id: Some(item_id),
+            before: Some(Value::Object(old)),
+            after: Some(Value::Object(new)),
+        },
+    )
+    .await?;
+    phases::refresh_completions(
+        &mut tx,
+        service_id,
+        [before.phase_id, after.phase_id],
+        actor,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Deletes an item the user saw at `expected_version`.
+pub async fn delete(
+    pool: &PgPool,
+    slug: &str,
+    item_id: i64,
+    expected_version: i32,
+    actor: &str,
+) -> Result<(), AppError> {
+    let service_id = service_id(pool, slug).await?;
+    let mut tx = pool.begin().await?;
+    let before = fetch_item(&mut tx, service_id, item_id, true).await?;
+    if before.version != expected_version {
+        return Err(conflict(before));
+    }
+    sqlx::query("DELETE FROM checklist_items WHERE id = $1")
+        .bind(item_id)
+        .execute(&mut *tx)
+        .await?;
+    events::record(
+        &mut tx,
+        NewEvent {
+            service_id,
+            actor,
+            action: "item.deleted",
+            subject_type: "checklist_item",
+            subject_id: Some(item_id),
+            before: Some(Value::Object(snapshot(&before))),
+            after: None,
+        },
+    )
+    .await?;
+    phases::refresh_completions(&mut tx, service_id, [before.phase_id], actor).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Moves an item up (`delta` < 0) or down within its section.
+pub async fn move_item(
+    pool: &PgPool,
+    slug: &str,
+    item_id: i64,
+    delta: i32,
+    actor: &str,
+) -> Result<(), AppError> {
+    let service_id = service_id(pool, slug).await?;
+    let mut tx = pool.begin().await?;
+    let item = fetch_item(&mut tx, service_id, item_id, false).await?;
+    if ordering::move_by(&mut tx, Siblings::Items, item.section_id, item_id, delta).await? {
+        events::record(
+            &mut tx,
+            NewEvent {
+                service_id,
+                actor,
+                action: "item.moved",
+                subject_type: "checklist_item",
+                subject_id: Some(item_id),
+                before: Some(json!({ "title": item.title })),
+                after: Some(json!({ "moved": if delta < 0 { "up" } else { "down" } })),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Puts items into a phase (or takes them out with `None`), from the phase's side.
+pub async fn assign_to_phase(
+    pool: &PgPool,
+    slug: &str,
+    phase_id: Option<i64>,
+    item_ids: &[i64],
+    actor: &str,
+) -> Result<usize, AppError> {
+    if item_ids.is_empty() {
+        return Err(AppError::invalid("item_ids", "choose at least one item"));
+    }
+    let service_id = service_id(pool, slug).await?;
+    let mut tx = pool.begin().await?;
+    check_phase(&mut tx, service_id, phase_id).await?;
+    let previous: Vec<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT id, phase_id FROM checklist_items WHERE service_id = $1 AND id = ANY($2) FOR UPDATE",
+    )
+    .bind(service_id)
+    .bind(item_ids)
+    .fetch_all(&mut *tx)
+    .await?;
+    if previous.len() != item_ids.len() {
+        return Err(AppError::invalid(
+            "item_ids",
+            "some of these items are not in this service",
+        ));
+    }
+    sqlx::query(
+        "UPDATE checklist_items SET phase_id = $3, version = version + 1, updated_at = now(), updated_by = $4
+         WHERE service_id = $1 AND id = ANY($2) AND phase_id IS DISTINCT FROM $3",
+    )
+    .bind(service_id)
+    .bind(item_ids)
+    .bind(phase_id)
+    .bind(actor)
+    .execute(&mut *tx)
+    .await?;
+    events::record(
+        &mut tx,
+        NewEvent {
+            service_id,
+            actor,
+            action: "items.assigned",
+            subject_type: "phase",
+            subject_id: phase_id,
+            before: Some(json!({ "items": previous.iter().map(|(id, p)| json!({"id": id, "phase_id": p})).collect::<Vec<_>>() })),
+            after: Some(json!({ "phase_id": phase_id, "item_ids": item_ids })),
+        },
+    )
+    .await?;
+    let touched = previous.iter().map(|(_, p)| *p).chain([phase_id]);
+    phases::refresh_completions(&mut tx, service_id, touched, actor).await?;
+    tx.commit().await?;
+    Ok(item_ids.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(status: ItemStatus, reason: Option<&str>) -> StatusChange {
+        StatusChange {
+            status,
+            na_reason: reason.map(str::to_string),
+            expected_version: None,
+        }
+    }
+
+    #[test]
+    fn not_applicable_needs_a_reason() {
+        let err =
+            validate_status_change(&change(ItemStatus::NotApplicable, Some("  "))).unwrap_err();
+        assert!(matches!(err, AppError::Invalid { ref field, .. } if field == "na_reason"));
+        assert_eq!(
+            validate_status_change(&change(ItemStatus::NotApplicable, Some(" no DB "))).unwrap(),
+            Some("no DB".to_string())
+        );
+    }
+
+    #[test]
+    fn other_statuses_drop_the_reason() {
+        assert_eq!(
+            validate_status_change(&change(ItemStatus::Done, Some("ignored"))).unwrap(),
+            None
+        );
+    }
+}

@@ -1,0 +1,25 @@
+//! The data layer: every SQL statement of Preflight lives under this module, in
+//! functions that take a `&PgPool` (or a transaction). Server-only.
+
+pub mod cost_lines;
+pub mod drafts;
+pub mod events;
+pub mod history;
+pub mod items;
+pub mod ordering;
+pub mod phases;
+pub mod risks;
+pub mod sections;
+pub mod services;
+
+use crate::error::AppError;
+use sqlx::PgPool;
+
+/// The id of the service with this slug.
+pub async fn service_id(pool: &PgPool, slug: &str) -> Result<i64, AppError> {
+    sqlx::query_scalar::<_, i64>("SELECT id FROM services WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("service {slug:?}")))
+}

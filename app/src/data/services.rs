@@ -1,0 +1,165 @@
+//! Reads of whole services.
+
+use crate::data::items::ITEM_COLUMNS;
+use crate::domain::progress::{Progress, readiness};
+use crate::error::AppError;
+use crate::model::{
+    ChecklistItem, ChecklistSection, CostLine, Phase, Risk, ServiceDocument, ServiceSummary,
+};
+use chrono::NaiveDate;
+use sqlx::PgPool;
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    slug: String,
+    name: String,
+    team: String,
+    done_items: i64,
+    applicable_items: i64,
+}
+
+/// Every service with its item counts, in one query whatever the number of services.
+pub async fn list_summaries(pool: &PgPool) -> Result<Vec<ServiceSummary>, AppError> {
+    let rows = sqlx::query_as::<_, SummaryRow>(
+        "SELECT s.slug, s.name, s.team,
+                count(i.id) FILTER (WHERE i.status = 'done') AS done_items,
+                count(i.id) FILTER (WHERE i.status <> 'not_applicable') AS applicable_items
+         FROM services s LEFT JOIN checklist_items i ON i.service_id = s.id
+         GROUP BY s.id
+         ORDER BY lower(s.name), s.slug",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let progress = Progress {
+                done: r.done_items as u32,
+                applicable: r.applicable_items as u32,
+            };
+            ServiceSummary {
+                slug: r.slug,
+                name: r.name,
+                team: r.team,
+                done_items: progress.done,
+                applicable_items: progress.applicable,
+                readiness_percent: progress.percent(),
+            }
+        })
+        .collect())
+}
+
+pub async fn count(pool: &PgPool) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar("SELECT count(*) FROM services")
+        .fetch_one(pool)
+        .await?)
+}
+
+#[derive(sqlx::FromRow)]
+struct ServiceRow {
+    id: i64,
+    slug: String,
+    name: String,
+    description: String,
+    team: String,
+    target_go_live: Option<NaiveDate>,
+}
+
+#[derive(sqlx::FromRow)]
+struct SectionRow {
+    id: i64,
+    name: String,
+}
+
+/// The whole service as one document. Read in one repeatable-read transaction so the
+/// parts agree with each other.
+pub async fn document(pool: &PgPool, slug: &str) -> Result<ServiceDocument, AppError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .execute(&mut *tx)
+        .await?;
+    let service = sqlx::query_as::<_, ServiceRow>(
+        "SELECT id, slug, name, description, team, target_go_live FROM services WHERE slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::NotFound(format!("service {slug:?}")))?;
+
+    let section_rows = sqlx::query_as::<_, SectionRow>(
+        "SELECT id, name FROM checklist_sections WHERE service_id = $1 ORDER BY position, id",
+    )
+    .bind(service.id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let items = sqlx::query_as::<_, ChecklistItem>(&format!(
+        "SELECT {ITEM_COLUMNS} FROM checklist_items WHERE service_id = $1 ORDER BY position, id"
+    ))
+    .bind(service.id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let phases = sqlx::query_as::<_, Phase>(
+        "SELECT id, name, goal, planned_start, planned_end, effort_min_days, effort_max_days,
+                monthly_cost_change_cents, completed_at, version
+         FROM phases WHERE service_id = $1 ORDER BY position, id",
+    )
+    .bind(service.id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let risks = sqlx::query_as::<_, Risk>(
+        "SELECT r.id, r.title, r.description, r.likelihood, r.impact, r.mitigation, r.owner,
+                r.status, r.review_date, r.version,
+                coalesce(array_agg(m.item_id ORDER BY m.item_id)
+                         FILTER (WHERE m.item_id IS NOT NULL), '{}') AS mitigating_item_ids
+         FROM risks r LEFT JOIN risk_mitigations m ON m.risk_id = r.id
+         WHERE r.service_id = $1
+         GROUP BY r.id
+         ORDER BY r.likelihood * r.impact DESC, r.id",
+    )
+    .bind(service.id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let cost_lines = sqlx::query_as::<_, CostLine>(
+        "SELECT id, category, name, kind, monthly_cents, phase_id, start_month, included, version
+         FROM cost_lines WHERE service_id = $1 ORDER BY position, id",
+    )
+    .bind(service.id)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+
+    let readiness_percent = readiness(items.iter().map(|i| i.status)).percent();
+    let sections = group_items(section_rows, items);
+    Ok(ServiceDocument {
+        slug: service.slug,
+        name: service.name,
+        description: service.description,
+        team: service.team,
+        target_go_live: service.target_go_live,
+        readiness_percent,
+        sections,
+        phases,
+        risks,
+        cost_lines,
+    })
+}
+
+/// Puts items (already in order) under their sections (in order).
+fn group_items(sections: Vec<SectionRow>, items: Vec<ChecklistItem>) -> Vec<ChecklistSection> {
+    let mut grouped: Vec<ChecklistSection> = sections
+        .into_iter()
+        .map(|s| ChecklistSection {
+            id: s.id,
+            name: s.name,
+            items: Vec::new(),
+        })
+        .collect();
+    let index: std::collections::HashMap<i64, usize> =
+        grouped.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+    for item in items {
+        if let Some(&i) = index.get(&item.section_id) {
+            grouped[i].items.push(item);
+        }
+    }
+    grouped
+}

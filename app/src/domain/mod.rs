@@ -1,0 +1,11 @@
+//! Domain rules as plain functions over plain values: no database, no framework.
+//! Compiled for both the server and the browser.
+
+pub mod cost;
+pub mod filter;
+pub mod forecast;
+pub mod money;
+pub mod progress;
+pub mod risk;
+pub mod roadmap;
+pub mod validate;

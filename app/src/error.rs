@@ -1,0 +1,86 @@
+//! The one error type at the server-function boundary. Its messages are safe to show
+//! to users: the real cause of an internal error is logged on the server, never sent.
+
+use crate::model::ChecklistItem;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Input that breaks a rule; `field` names what to fix.
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    #[error("{0} not found")]
+    NotFound(String),
+    /// Someone else changed the record since the user saw it; carries what is stored now.
+    #[error("{message}")]
+    Conflict {
+        message: String,
+        current: Option<Box<ChecklistItem>>,
+    },
+    #[error("Something went wrong on our side; please try again.")]
+    Internal,
+    /// Transport and encoding failures reported by the server-function machinery.
+    #[error("{0}")]
+    ServerFn(ServerFnErrorErr),
+}
+
+impl AppError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status the JSON API answers with.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Invalid { .. } => 422,
+            AppError::NotFound(_) => 404,
+            AppError::Conflict { .. } => 409,
+            AppError::Internal | AppError::ServerFn(_) => 500,
+        }
+    }
+
+    /// Logs the real cause and returns the error users may see.
+    #[cfg(feature = "ssr")]
+    pub fn internal(context: &str, cause: impl std::fmt::Display) -> Self {
+        tracing::error!(%cause, "{context}");
+        AppError::Internal
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::ServerFn(value)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        AppError::internal("database error", err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_names_the_field() {
+        let e = AppError::invalid("status", "unknown status \"x\"");
+        assert_eq!(e.to_string(), "status: unknown status \"x\"");
+        assert_eq!(e.status_code(), 422);
+    }
+
+    #[test]
+    fn internal_hides_the_cause() {
+        assert!(!AppError::Internal.to_string().contains("sql"));
+        assert_eq!(AppError::Internal.status_code(), 500);
+    }
+}

@@ -1,0 +1,251 @@
+//! Plain types shared by the server and the browser: what the pages show and what the
+//! JSON API sends. Enumerations serialise as the same snake_case strings the database
+//! stores.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Declares a string-backed enumeration with its wire/database names, a human label,
+/// parsing that names the accepted values on failure, and serde in the same spelling.
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal, $label:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(format!(
+                        "unknown {} {:?}; expected one of: {}",
+                        $what,
+                        other,
+                        [$($text),+].join(", ")
+                    )),
+                }
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                s.parse()
+            }
+        }
+    };
+}
+
+string_enum!(ItemStatus, "status" {
+    Todo => "todo", "To do",
+    InProgress => "in_progress", "In progress",
+    Done => "done", "Done",
+    NotApplicable => "not_applicable", "N/A",
+});
+
+string_enum!(Priority, "priority" {
+    Critical => "critical", "Critical",
+    High => "high", "High",
+    Medium => "medium", "Medium",
+    Low => "low", "Low",
+});
+
+string_enum!(RiskStatus, "risk status" {
+    Open => "open", "Open",
+    Mitigating => "mitigating", "Mitigating",
+    Accepted => "accepted", "Accepted",
+    Closed => "closed", "Closed",
+});
+
+string_enum!(CostKind, "cost kind" {
+    Baseline => "baseline", "Baseline",
+    Addition => "addition", "Addition",
+    Saving => "saving", "Saving",
+});
+
+string_enum!(CostCategory, "cost category" {
+    Compute => "compute", "Compute",
+    Database => "database", "Database",
+    Networking => "networking", "Networking",
+    MonitoringLogging => "monitoring_logging", "Monitoring & Logging",
+    StorageBackup => "storage_backup", "Storage & Backup",
+    SecurityCompliance => "security_compliance", "Security & Compliance",
+    Other => "other", "Other",
+});
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct ChecklistItem {
+    pub id: i64,
+    pub section_id: i64,
+    pub title: String,
+    pub detail: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub status: ItemStatus,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub priority: Priority,
+    pub owner: String,
+    pub due_date: Option<NaiveDate>,
+    pub evidence_url: Option<String>,
+    pub phase_id: Option<i64>,
+    pub na_reason: Option<String>,
+    pub version: i32,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChecklistSection {
+    pub id: i64,
+    pub name: String,
+    pub items: Vec<ChecklistItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Phase {
+    pub id: i64,
+    pub name: String,
+    pub goal: String,
+    pub planned_start: Option<NaiveDate>,
+    pub planned_end: Option<NaiveDate>,
+    pub effort_min_days: Option<i32>,
+    pub effort_max_days: Option<i32>,
+    pub monthly_cost_change_cents: Option<i64>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Risk {
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    pub likelihood: i16,
+    pub impact: i16,
+    pub mitigation: String,
+    pub owner: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub status: RiskStatus,
+    pub review_date: Option<NaiveDate>,
+    pub mitigating_item_ids: Vec<i64>,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct CostLine {
+    pub id: i64,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub category: CostCategory,
+    pub name: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub kind: CostKind,
+    /// Negative for savings.
+    pub monthly_cents: i64,
+    pub phase_id: Option<i64>,
+    pub start_month: Option<NaiveDate>,
+    /// Counted in the projection; the what-if can leave a line out without deleting it.
+    pub included: bool,
+    pub version: i32,
+}
+
+/// One service as a single document: the service page's data and the JSON API's
+/// `GET /api/v1/services/{slug}` answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceDocument {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub team: String,
+    pub target_go_live: Option<NaiveDate>,
+    pub readiness_percent: u32,
+    pub sections: Vec<ChecklistSection>,
+    pub phases: Vec<Phase>,
+    pub risks: Vec<Risk>,
+    pub cost_lines: Vec<CostLine>,
+}
+
+/// A row of the portfolio.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceSummary {
+    pub slug: String,
+    pub name: String,
+    pub team: String,
+    pub done_items: u32,
+    pub applicable_items: u32,
+    pub readiness_percent: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Event {
+    pub id: i64,
+    pub actor: String,
+    pub action: String,
+    pub subject_type: String,
+    pub subject_id: Option<i64>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What the cost page's what-if saves: savings counted or not, and phases' planned
+/// ends. Every change carries the version the user saw; all are applied in one
+/// transaction or none.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Scenario {
+    pub included: Vec<(i64, i32, bool)>,
+    pub planned_ends: Vec<(i64, i32, NaiveDate)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enums_round_trip_through_their_names() {
+        for s in ItemStatus::ALL {
+            assert_eq!(s.as_str().parse::<ItemStatus>(), Ok(*s));
+        }
+        for c in CostCategory::ALL {
+            assert_eq!(c.as_str().parse::<CostCategory>(), Ok(*c));
+        }
+    }
+
+    #[test]
+    fn unknown_value_names_the_field_and_the_choices() {
+        let err = "finished".parse::<ItemStatus>().unwrap_err();
+        assert!(err.contains("status"), "{err}");
+        assert!(err.contains("not_applicable"), "{err}");
+    }
+
+    #[test]
+    fn serde_uses_database_spelling() {
+        assert_eq!(
+            serde_json::to_string(&CostCategory::MonitoringLogging).unwrap(),
+            "\"monitoring_logging\""
+        );
+    }
+}

@@ -1,0 +1,25 @@
+//! What the server hands to routes and server functions.
+
+use crate::error::AppError;
+use axum::extract::FromRef;
+use leptos::prelude::*;
+use sqlx::PgPool;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: PgPool,
+}
+
+/// The database pool inside a server function. leptos_axum provides the router state
+/// as context; a missing context is an error, not a panic (leptos issue #3013).
+pub fn pool() -> Result<PgPool, AppError> {
+    use_context::<AppState>()
+        .map(|state| state.pool)
+        .ok_or_else(|| AppError::internal("server state", "AppState missing from context"))
+}
+
+/// Who is making the change. Sign-in does not exist yet, so page users are anonymous.
+pub fn actor() -> String {
+    "anonymous".to_string()
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: formatting, clippy (server and browser feature sets),
+# unit tests, database tests against the local PostgreSQL, API tests, and the
+# Playwright tests in Chromium against a freshly built server on a fresh database.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+cd "$ROOT"
+
+setup_toolchain
+setup_postgres
+setup_browser_tests
+
+# sqlx::test creates (and drops) one database per test through this connection.
+export DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+
+log "cargo fmt --check"
+cargo fmt --all -- --check
+
+log "cargo clippy (server and browser builds), warnings are errors"
+cargo clippy --all-targets -p server -- -D warnings
+cargo clippy --all-targets -p app --features ssr -- -D warnings
+cargo clippy --all-targets -p app --features hydrate -- -D warnings
+cargo clippy --lib -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+log "unit, database and API tests"
+cargo test -p app --features ssr
+cargo test -p server
+
+log "building the site for the browser tests"
+cargo leptos build
+
+E2E_DB="preflight_e2e"
+E2E_ADDR="127.0.0.1:3100"
+psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $E2E_DB WITH (FORCE)"
+LOG="$ROOT/target/e2e-server.log"
+log "starting the server on $E2E_ADDR (log: $LOG)"
+DATABASE_URL="postgres://postgres@127.0.0.1:5432/$E2E_DB" \
+  LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_ADDR="$E2E_ADDR" \
+  "$ROOT/target/debug/server" >"$LOG" 2>&1 &
+SERVER_PID=$!
+trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
+for i in $(seq 1 60); do
+  curl -sf "http://$E2E_ADDR/health" >/dev/null && break
+  if ! kill -0 $SERVER_PID 2>/dev/null; then cat "$LOG"; exit 1; fi
+  [ "$i" = 60 ] && { echo "server did not become healthy" >&2; cat "$LOG"; exit 1; }
+  sleep 1
+done
+
+log "Playwright tests in Chromium"
+(cd end2end && PREFLIGHT_URL="http://$E2E_ADDR" npx playwright test)
+log "all tests passed"

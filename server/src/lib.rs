@@ -1,0 +1,9 @@
+#![recursion_limit = "256"]
+//! The Preflight server: configuration, database, demo data, JSON API and the router
+//! that serves the Leptos app.
+
+pub mod api;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod startup;

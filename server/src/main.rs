@@ -1,0 +1,43 @@
+#![recursion_limit = "256"]
+use app::state::AppState;
+use leptos::prelude::get_configuration;
+use server::config::Config;
+use server::{db, demo, startup};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+
+    let config = Config::from_env();
+    let leptos_options = get_configuration(None)?.leptos_options;
+    let addr = leptos_options.site_addr;
+
+    let pool = db::connect_and_migrate(&config.database_url)
+        .await
+        .map_err(|e| format!("cannot prepare the database (is PostgreSQL running?): {e}"))?;
+    if config.load_demo {
+        let loaded = demo::load_if_empty(&pool)
+            .await
+            .map_err(|e| format!("cannot load the demo services: {e}"))?;
+        if loaded > 0 {
+            tracing::info!("loaded {loaded} demo services");
+        }
+    }
+
+    let app = startup::router(AppState {
+        leptos_options,
+        pool: pool.clone(),
+    });
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(startup::shutdown_signal())
+        .await?;
+    pool.close().await;
+    Ok(())
+}
