@@ -11,6 +11,7 @@ pub mod input;
 pub mod model;
 pub mod pages;
 pub mod server_fns;
+pub mod templates;
 
 #[cfg(feature = "ssr")]
 pub mod data;
@@ -21,6 +22,8 @@ use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
+use pages::import::ImportPage;
+use pages::new_service::NewServicePage;
 use pages::not_found::NotFound;
 use pages::portfolio::PortfolioPage;
 use pages::service::ServicePage;
@@ -63,11 +66,16 @@ pub fn App() -> impl IntoView {
                 <A href="/" attr:class="brand">"Preflight"</A>
                 <nav aria-label="Main">
                     <A href="/">"Portfolio"</A>
+                    <A href="/services/new">"New service"</A>
+                    <A href="/import">"Import"</A>
                 </nav>
             </header>
             <main>
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=PortfolioPage/>
+                    // Before the service route: the router takes the first route that matches.
+                    <Route path=path!("/services/new") view=NewServicePage/>
+                    <Route path=path!("/import") view=ImportPage/>
                     // Async: the response waits for the service, so an unknown slug answers 404
                     // (a streamed response would already have sent 200).
                     <Route path=path!("/services/:slug/:tab?") view=ServicePage ssr=SsrMode::Async/>

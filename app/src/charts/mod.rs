@@ -77,6 +77,7 @@
 pub mod burnup;
 pub mod draw;
 pub mod heat_map;
+pub mod portfolio_projection;
 pub mod projection;
 pub mod scale;
 pub mod theme;

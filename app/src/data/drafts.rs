@@ -189,3 +189,28 @@ pub async fn insert(pool: &PgPool, draft: &ServiceDraft, actor: &str) -> Result<
     tx.commit().await?;
     Ok(draft.slug)
 }
+
+/// `base` when no service uses it, else the first free `base-2`, `base-3`, …: an
+/// import through the API should not fail only because the document was imported
+/// before. One query whatever the number of earlier copies.
+pub async fn free_slug(pool: &PgPool, base: &str) -> Result<String, AppError> {
+    let taken: Vec<String> =
+        sqlx::query_scalar("SELECT slug FROM services WHERE slug = $1 OR slug LIKE $1 || '-%'")
+            .bind(base)
+            .fetch_all(pool)
+            .await?;
+    if !taken.iter().any(|s| s == base) {
+        return Ok(base.to_string());
+    }
+    let free = (2..)
+        .map(|n| {
+            let suffix = format!("-{n}");
+            let stem_len = base
+                .len()
+                .min(crate::domain::validate::SLUG_MAX - suffix.len());
+            format!("{}{suffix}", base[..stem_len].trim_end_matches('-'))
+        })
+        .find(|candidate| !taken.contains(candidate))
+        .expect("an unbounded range always has a free number");
+    Ok(free)
+}

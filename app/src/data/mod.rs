@@ -8,6 +8,7 @@ pub mod history;
 pub mod items;
 pub mod ordering;
 pub mod phases;
+pub mod portfolio;
 pub mod risks;
 pub mod sections;
 pub mod services;

@@ -2,9 +2,12 @@
 //! Compiled for both the server and the browser.
 
 pub mod cost;
+pub mod draft_parts;
 pub mod filter;
 pub mod forecast;
+pub mod markdown;
 pub mod money;
+pub mod portfolio;
 pub mod progress;
 pub mod risk;
 pub mod roadmap;

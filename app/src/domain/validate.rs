@@ -29,8 +29,18 @@ pub fn optional_text(field: &str, value: &str, max: usize) -> Result<String, App
     Ok(trimmed.to_string())
 }
 
-/// Lowercase letters, digits and single hyphens, e.g. `payments-api`.
+/// Slugs that name pages, not services: `/services/new` is the new-service form.
+pub const RESERVED_SLUGS: &[&str] = &["new"];
+
+/// Lowercase letters, digits and single hyphens, e.g. `payments-api`; not one of
+/// [`RESERVED_SLUGS`].
 pub fn slug(field: &str, value: &str) -> Result<String, AppError> {
+    if RESERVED_SLUGS.contains(&value) {
+        return Err(AppError::invalid(
+            field,
+            format!("{value:?} is reserved; choose another"),
+        ));
+    }
     let ok = !value.is_empty()
         && value.len() <= SLUG_MAX
         && value.split('-').all(|part| {
@@ -49,6 +59,29 @@ pub fn slug(field: &str, value: &str) -> Result<String, AppError> {
             ),
         ))
     }
+}
+
+/// A slug suggested for a name: lowercase ASCII letters and digits, single hyphens
+/// for everything else, at most [`SLUG_MAX`] characters. May be empty.
+pub fn slugify(name: &str) -> String {
+    let mut out = String::new();
+    let mut gap = false;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push('-');
+            }
+            gap = false;
+            out.push(c.to_ascii_lowercase());
+        } else if c != '\'' && c != '’' {
+            gap = true;
+        }
+        if out.len() >= SLUG_MAX {
+            break;
+        }
+    }
+    out.truncate(SLUG_MAX);
+    out.trim_end_matches('-').to_string()
 }
 
 /// An absolute http(s) URL with a host.
@@ -76,6 +109,16 @@ pub fn http_url(field: &str, value: &str) -> Result<String, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reserved_slugs_are_refused_and_never_suggested_by_the_importer() {
+        assert!(slug("slug", "new").is_err());
+        assert!(slug("slug", "new-service").is_ok());
+        assert_eq!(slugify("New"), "new");
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let imported = crate::domain::markdown::import_markdown("# New\n\n## A\n- [ ] x\n", today);
+        assert_eq!(imported.unwrap().draft.slug, "imported-service");
+    }
 
     #[test]
     fn slugs() {

@@ -1,6 +1,8 @@
 pub mod checklist;
 pub mod costs;
 pub mod history;
+pub mod import;
+pub mod new_service;
 pub mod not_found;
 pub mod portfolio;
 pub mod risks;

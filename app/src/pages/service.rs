@@ -152,6 +152,7 @@ fn ServiceView(
                 </p>
                 {(!doc.description.is_empty())
                     .then(|| view! { <p class="description">{doc.description.clone()}</p> })}
+                <ExportLinks slug=doc.slug.clone()/>
             </div>
             <div class="service-scores">
                 <h2 class="visually-hidden">"Readiness"</h2>
@@ -186,6 +187,22 @@ fn section_state(section: ChecklistSection) -> SectionState {
         id: section.id,
         name: section.name,
         items: section.items.into_iter().map(RwSignal::new).collect(),
+    }
+}
+
+/// Downloads served by the JSON API; `rel="external"` keeps the router out of it.
+#[component]
+fn ExportLinks(slug: String) -> impl IntoView {
+    let href = move |format: &str| format!("/api/v1/services/{slug}/export?format={format}");
+    view! {
+        <p class="export-links">
+            "Download: "
+            <a href=href("markdown") rel="external" download>"Markdown"</a>
+            " · "
+            <a href=href("json") rel="external" download>"JSON"</a>
+            " · "
+            <a href=href("csv") rel="external" download>"CSV (items)"</a>
+        </p>
     }
 }
 

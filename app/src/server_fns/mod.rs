@@ -4,8 +4,11 @@
 pub mod checklist;
 pub mod costs;
 pub mod history;
+pub mod import;
+pub mod portfolio;
 pub mod risks;
 pub mod roadmap;
+pub mod services;
 
 use crate::error::AppError;
 use crate::model::{ChecklistItem, ItemStatus, ServiceDocument, ServiceSummary};

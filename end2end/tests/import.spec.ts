@@ -1,0 +1,71 @@
+import { test, expect, Page } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
+
+async function hydrated(page: Page) {
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+}
+
+// The readiness documents live in ../shared/seeds beside the project.
+function seedPath(name: string): string {
+  const candidates = [
+    process.env.PREFLIGHT_SEEDS_DIR,
+    path.resolve(__dirname, '../../../shared/seeds'),
+    '/work/shared/seeds',
+  ].filter((d): d is string => !!d);
+  for (const dir of candidates) {
+    const file = path.join(dir, name);
+    if (fs.existsSync(file)) return file;
+  }
+  throw new Error(`seed ${name} not found in ${candidates.join(', ')}`);
+}
+
+test('import a seed document, check the preview, save, find it on the portfolio', async ({ page }) => {
+  await page.goto('/import');
+  await hydrated(page);
+
+  await page.locator('#import-file').setInputFiles(seedPath('003_a239adf45a15ab56.txt'));
+
+  // The preview: what was recognised, the repaired encoding, the skipped lines.
+  const summary = page.getByTestId('import-summary');
+  await expect(summary).toContainText('53 items (23 done)');
+  await expect(summary).toContainText('4 phases');
+  await expect(page.getByText(/garbled by a wrong text encoding/)).toBeVisible();
+  await expect(page.getByText(/Skipped lines \(\d+\)/)).toBeVisible();
+  await expect(page.getByText('+$15.00/month').first()).toBeVisible();
+
+  const stamp = Date.now();
+  const name = `Seed review ${stamp}`;
+  await page.locator('#import-name').fill(name);
+  await page.locator('#import-slug').fill(`seed-review-${stamp}`);
+  await page.getByRole('button', { name: 'Create service' }).click();
+
+  await expect(page).toHaveURL(new RegExp(`/services/seed-review-${stamp}$`));
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+
+  await page.goto('/');
+  await hydrated(page);
+  const row = page.locator('tr', { has: page.getByRole('link', { name, exact: true }) });
+  await expect(row).toContainText('43%'); // 23 of 53 items done, rounded down
+  await expect(row).toContainText('$308.83'); // the document's baseline per month
+});
+
+test('a document with nothing to import is refused with a message', async ({ page }) => {
+  await page.goto('/import');
+  await hydrated(page);
+  await page.locator('#import-text').fill('Just one sentence, nothing structured.');
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await expect(page.getByRole('alert')).toContainText(/nothing/i);
+});
+
+test('a taken slug is named as the problem and nothing is created', async ({ page }) => {
+  await page.goto('/import');
+  await hydrated(page);
+  await page.locator('#import-text').fill('# Payments again\n\n## Security\n- [x] TLS\n- [ ] WAF\n');
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await expect(page.getByTestId('import-summary')).toContainText('2 items (1 done)');
+  await page.locator('#import-slug').fill('payments-api');
+  await page.getByRole('button', { name: 'Create service' }).click();
+  await expect(page.locator('.field-error')).toContainText('already exists');
+  await expect(page).toHaveURL(/\/import$/);
+});
