@@ -299,7 +299,7 @@ async fn the_query_count_does_not_grow_with_the_services(pool: PgPool) {
     let (with_40, n) = statements_to_load(&pool).await;
     assert_eq!(n, 40);
     // BEGIN, SET TRANSACTION, the five reads, COMMIT: at most 8, and the same for both.
-    assert!(with_4 >= 5 && with_4 <= 8, "{with_4} statements");
+    assert!((5..=8).contains(&with_4), "{with_4} statements");
     assert_eq!(with_4, with_40);
     let p = portfolio_now(&pool).await;
     assert_eq!(portfolio::totals(&p.rows).blocked, 3 + 36);

@@ -30,7 +30,7 @@ test('import a seed document, check the preview, save, find it on the portfolio'
   const summary = page.getByTestId('import-summary');
   await expect(summary).toContainText('53 items (23 done)');
   await expect(summary).toContainText('4 phases');
-  await expect(page.getByText(/garbled by a wrong text encoding/)).toBeVisible();
+  await expect(page.getByText(/garbled by a wrong encoding/)).toBeVisible();
   await expect(page.getByText(/Skipped lines \(\d+\)/)).toBeVisible();
   await expect(page.getByText('+$15.00/month').first()).toBeVisible();
 

@@ -36,7 +36,6 @@ test('the portfolio shows every demo service with its gate, phase, risks and cos
   await expect(page.getByTestId('portfolio-figures')).toContainText('Ready to launch');
   await expect(page.getByTestId('portfolio-heat-map').locator('svg')).toHaveCount(1);
   await expect(page.getByTestId('portfolio-projection').locator('svg')).toHaveCount(1);
-  await page.screenshot({ path: 'test-results/portfolio.png', fullPage: true });
 });
 
 test('sort and filters live in the URL and survive a reload', async ({ page }) => {

@@ -158,7 +158,7 @@ mod tests {
 
     #[test]
     fn dry_run_and_format_are_read_from_the_query() {
-        assert_eq!(parse_dry_run(None).unwrap(), false);
+        assert!(!parse_dry_run(None).unwrap());
         assert!(parse_dry_run(Some("dry_run=true")).unwrap());
         assert!(parse_dry_run(Some("x=1&dry_run")).unwrap());
         assert!(parse_dry_run(Some("dry_run=maybe")).is_err());

@@ -20,10 +20,10 @@
 
 use crate::domain::cost::{self, CostSummary};
 use crate::domain::progress::{self, Progress};
+use crate::domain::risk::on_heat_map;
 use crate::domain::risk::{self, Assessment, RiskLevel};
 use crate::domain::roadmap::{self, Schedule};
 use crate::model::{CostLine, ItemStatus, Phase, Priority, RiskStatus};
-use crate::pages::risks::on_heat_map;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;

@@ -12,7 +12,7 @@
 //!   With no applicable linked items the residual equals the inherent. Impact is
 //!   unchanged: mitigation makes a risk less likely, not less harmful.
 
-use crate::model::ItemStatus;
+use crate::model::{ItemStatus, RiskStatus};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -75,6 +75,12 @@ pub struct Assessment {
     pub impact: i16,
     pub score: i32,
     pub level: RiskLevel,
+}
+
+/// Whether a risk of this status counts as open (on heat maps and in the portfolio's
+/// risk counts): all but closed ones; accepted risks are still there.
+pub fn on_heat_map(status: RiskStatus) -> bool {
+    status != RiskStatus::Closed
 }
 
 /// Likelihood × impact, in `i32` so that no input overflows.

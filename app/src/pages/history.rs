@@ -4,9 +4,9 @@
 
 use crate::charts::{BurnupChart, BurnupPoint, burnup_chart};
 use crate::domain::forecast::{Forecast, forecast};
-use crate::domain::money::format_cents_change;
+use crate::domain::money::{format_cents, format_cents_change};
 use crate::domain::progress::Progress;
-use crate::model::{ItemStatus, Priority};
+use crate::model::{CostCategory, ItemStatus, Priority};
 use crate::pages::service::use_service;
 use crate::server_fns::history::{
     Burnup, HistoryEntry, HistoryPage, get_burnup, get_history_page, page_from_query,
@@ -452,6 +452,38 @@ pub fn describe(entry: &HistoryEntry, phase_names: &HashMap<i64, String>) -> Eve
                 ))
             }
         }
+        "risk.created" => text(format!("{actor} added the risk {}", name("risk"))),
+        "risk.updated" => EventText {
+            changes: diff(before, after, RISK_FIELDS, phase_names),
+            ..text(format!("{actor} edited the risk {}", name("risk")))
+        },
+        "risk.deleted" => text(format!("{actor} deleted the risk {}", name("risk"))),
+        "cost_line.created" => text(format!("{actor} added the cost line {}", name("cost line"))),
+        "cost_line.updated" => {
+            let included = (before["included"].as_bool(), after["included"].as_bool());
+            let only_inclusion = after
+                .as_object()
+                .is_some_and(|a| a.keys().all(|k| k == "name" || k == "included"));
+            let sentence = match included {
+                (Some(true), Some(false)) if only_inclusion => format!(
+                    "{actor} left the cost line {} out of the projection",
+                    name("cost line")
+                ),
+                (Some(false), Some(true)) if only_inclusion => format!(
+                    "{actor} put the cost line {} back into the projection",
+                    name("cost line")
+                ),
+                _ => format!("{actor} edited the cost line {}", name("cost line")),
+            };
+            EventText {
+                changes: diff(before, after, COST_LINE_FIELDS, phase_names),
+                ..text(sentence)
+            }
+        }
+        "cost_line.deleted" => text(format!(
+            "{actor} deleted the cost line {}",
+            name("cost line")
+        )),
         other => {
             let subject = entry
                 .subject_name
@@ -470,6 +502,28 @@ pub fn describe(entry: &HistoryEntry, phase_names: &HashMap<i64, String>) -> Eve
         }
     }
 }
+
+const RISK_FIELDS: &[(&str, &str)] = &[
+    ("title", "Title"),
+    ("description", "Description"),
+    ("likelihood", "Likelihood"),
+    ("impact", "Impact"),
+    ("mitigation", "Mitigation"),
+    ("owner", "Owner"),
+    ("status", "Status"),
+    ("review_date", "Review date"),
+    ("item_ids", "Mitigating items"),
+];
+
+const COST_LINE_FIELDS: &[(&str, &str)] = &[
+    ("name", "Name"),
+    ("category", "Category"),
+    ("kind", "Kind"),
+    ("monthly_cents", "Monthly amount"),
+    ("phase_id", "Phase"),
+    ("start_month", "Starts"),
+    ("included", "In the projection"),
+];
 
 /// The item fields a person edits, with their labels, in the order shown.
 const ITEM_FIELDS: &[(&str, &str)] = &[
@@ -539,7 +593,27 @@ fn field_value(key: &str, value: &Value, phase_names: &HashMap<i64, String>) -> 
             || plain(value),
             |c| format!("{}/month", format_cents_change(c)),
         ),
-        "detail" => shorten(&plain(value), 80),
+        "detail" | "description" | "mitigation" => shorten(&plain(value), 80),
+        "review_date" | "start_month" => value
+            .as_str()
+            .and_then(|s| s.parse::<NaiveDate>().ok())
+            .map_or_else(|| plain(value), |d| d.format("%-d %b %Y").to_string()),
+        "monthly_cents" => value
+            .as_i64()
+            .map_or_else(|| plain(value), |c| format!("{}/month", format_cents(c))),
+        "category" => value
+            .as_str()
+            .and_then(|s| s.parse::<CostCategory>().ok())
+            .map_or_else(|| plain(value), |c| c.label().to_string()),
+        "included" => match value.as_bool() {
+            Some(true) => "Yes".to_string(),
+            Some(false) => "No".to_string(),
+            None => plain(value),
+        },
+        "item_ids" => value.as_array().map_or_else(
+            || plain(value),
+            |ids| format!("{} item{}", ids.len(), plural(ids.len() as u64)),
+        ),
         _ => plain(value),
     }
 }
@@ -617,6 +691,59 @@ mod tests {
 
     fn sentence(e: &HistoryEntry) -> String {
         describe(e, &HashMap::new()).sentence
+    }
+
+    #[test]
+    fn risk_and_cost_line_changes_read_as_sentences() {
+        let e = entry(
+            "risk.updated",
+            Some("Data loss"),
+            json!({"likelihood": 4, "item_ids": [1]}),
+            json!({"likelihood": 2, "item_ids": [1, 2]}),
+        );
+        let text = describe(&e, &HashMap::new());
+        assert_eq!(text.sentence, "alice edited the risk “Data loss”");
+        let changes: Vec<_> = text
+            .changes
+            .iter()
+            .map(|c| (c.label.as_str(), c.before.as_str(), c.after.as_str()))
+            .collect();
+        assert_eq!(
+            changes,
+            [
+                ("Likelihood", "4", "2"),
+                ("Mitigating items", "1 item", "2 items")
+            ]
+        );
+
+        let e = entry(
+            "cost_line.updated",
+            Some("Savings Plan"),
+            json!({"name": "Savings Plan", "included": true}),
+            json!({"name": "Savings Plan", "included": false}),
+        );
+        assert_eq!(
+            sentence(&e),
+            "alice left the cost line “Savings Plan” out of the projection"
+        );
+        let e = entry(
+            "cost_line.updated",
+            Some("EKS"),
+            json!({"monthly_cents": 7300}),
+            json!({"monthly_cents": 14600}),
+        );
+        let text = describe(&e, &HashMap::new());
+        assert_eq!(text.sentence, "alice edited the cost line “EKS”");
+        assert_eq!(text.changes[0].after, "$146.00/month");
+        assert_eq!(
+            sentence(&entry(
+                "risk.deleted",
+                Some("Outage"),
+                json!({}),
+                Value::Null
+            )),
+            "alice deleted the risk “Outage”"
+        );
     }
 
     #[test]

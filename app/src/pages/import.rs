@@ -231,7 +231,7 @@ fn ImportPreviewView(preview: ImportPreview, text: String, on_back: Callback<()>
             <h2 id="preview-heading">"Preview"</h2>
             <p class="import-summary" data-testid="import-summary">{summary}</p>
             {preview.repaired_mojibake.then(|| view! {
-                <p class="notice">"Characters garbled by a wrong text encoding (such as “‚úÖ” for “✅”) were repaired."</p>
+                <p class="notice">"Text garbled by a wrong encoding (UTF-8 read as Mac Roman, such as “‚úÖ”) was repaired."</p>
             })}
             <div class="form-grid">
                 <label for="import-name">"Service name"</label>

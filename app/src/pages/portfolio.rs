@@ -33,6 +33,7 @@ pub fn PortfolioPage() -> impl IntoView {
                         Ok(p) if p.rows.is_empty() => view! {
                             <div class="empty-state" data-testid="portfolio-empty">
                                 <p>"No services yet. When a service is added or imported, its readiness, risks and costs show up here."</p>
+                                <p><a href="/services/new">"Start a new service"</a>" or "<a href="/import">"import a readiness document"</a>"."</p>
                             </div>
                         }.into_any(),
                         Ok(p) => view! { <PortfolioBody portfolio=p/> }.into_any(),
@@ -113,9 +114,9 @@ fn PortfolioBody(portfolio: Portfolio) -> impl IntoView {
                 <tfoot>
                     <tr>
                         <th scope="row" colspan="2">{move || format!("Total of {}", shown.read().len())}</th>
-                        <td>{move || ratio_cell(sums.read().readiness)}</td>
+                        <td>{move || ratio_cell(sums.read().readiness, true, "items")}</td>
                         <td></td>
-                        <td>{move || { let s = sums.read(); format!("{} clear · {} blocked", s.ready, s.blocked) }}</td>
+                        <td>{move || { let s = sums.read(); format!("{} clear, {} blocked", s.ready, s.blocked) }}</td>
                         <td></td>
                         <td class="num">{move || sums.read().high_risks_inherent}</td>
                         <td class="num">{move || sums.read().high_risks_residual}</td>
@@ -207,14 +208,17 @@ fn SortHeader(
     }
 }
 
-fn ratio_cell(r: Ratio) -> impl IntoView {
+/// A percentage with "done / applicable" under it, and a small bar when `bar`.
+fn ratio_cell(r: Ratio, bar: bool, unit: &'static str) -> impl IntoView {
     let percent = r.percent();
     view! {
-        <div class="mini-progress" title=format!("{} of {} done", r.done, r.applicable)>
+        <div class="mini-progress" title=format!("{} of {} {unit} done", r.done, r.applicable)>
             <span class="mini-value">{format!("{percent}%")}</span>
-            <span class="mini-track" aria-hidden="true">
-                <span class="mini-fill" class:complete=r.progress().is_complete() style:width=format!("{percent}%")></span>
-            </span>
+            {bar.then(|| view! {
+                <span class="mini-track" aria-hidden="true">
+                    <span class="mini-fill" class:complete=r.progress().is_complete() style:width=format!("{percent}%")></span>
+                </span>
+            })}
             <span class="mini-note">{format!("{} / {}", r.done, r.applicable)}</span>
         </div>
     }
@@ -264,8 +268,8 @@ fn ServiceRow(row: PortfolioRow) -> impl IntoView {
         <tr data-slug=row.slug.clone()>
             <th scope="row"><a href=format!("/services/{}", row.slug)>{row.name.clone()}</a></th>
             <td class="team">{row.team.clone()}</td>
-            <td data-testid="readiness">{ratio_cell(row.readiness)}</td>
-            <td>{ratio_cell(row.weighted)}</td>
+            <td data-testid="readiness">{ratio_cell(row.readiness, true, "items")}</td>
+            <td>{ratio_cell(row.weighted, false, "weight points")}</td>
             <td data-testid="gate">{gate}</td>
             <td>{phase}</td>
             <td class="num">{risks(row.high_risks(false))}</td>

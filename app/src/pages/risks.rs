@@ -39,10 +39,7 @@ impl HeatMode {
     }
 }
 
-/// Whether a risk of this status is on the heat map: all but closed ones.
-pub fn on_heat_map(status: RiskStatus) -> bool {
-    status != RiskStatus::Closed
-}
+pub use crate::domain::risk::on_heat_map;
 
 /// A risk's inherent and residual assessment, given the status of each checklist item
 /// (`None` for an item that is not, or no longer, in the service).
