@@ -33,14 +33,13 @@ impl DroppedParts {
 /// phase; an addition of a dropped phase goes with it (an addition needs its phase);
 /// risks keep only links to items that remain.
 pub fn without_parts(draft: &ServiceDraft, dropped: &DroppedParts) -> ServiceDraft {
-    let keep = |list: &[usize], index: usize| !list.contains(&index);
     let mut out = draft.clone();
 
     let dropped_phase_names: HashSet<String> = draft
         .phases
         .iter()
         .enumerate()
-        .filter(|(i, _)| !keep(&dropped.phases, *i))
+        .filter(|(i, _)| dropped.phases.contains(i))
         .map(|(_, p)| p.name.clone())
         .collect();
     out.phases = keep_indexes(&draft.phases, &dropped.phases);

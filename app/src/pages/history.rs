@@ -576,7 +576,7 @@ fn field_value(key: &str, value: &Value, phase_names: &HashMap<i64, String>) -> 
             .as_str()
             .and_then(|s| s.parse::<Priority>().ok())
             .map_or_else(|| plain(value), |p| p.label().to_string()),
-        "due_date" | "planned_start" | "planned_end" => value
+        "due_date" | "planned_start" | "planned_end" | "review_date" | "start_month" => value
             .as_str()
             .and_then(|s| s.parse::<NaiveDate>().ok())
             .map_or_else(|| plain(value), |d| d.format("%-d %b %Y").to_string()),
@@ -594,10 +594,6 @@ fn field_value(key: &str, value: &Value, phase_names: &HashMap<i64, String>) -> 
             |c| format!("{}/month", format_cents_change(c)),
         ),
         "detail" | "description" | "mitigation" => shorten(&plain(value), 80),
-        "review_date" | "start_month" => value
-            .as_str()
-            .and_then(|s| s.parse::<NaiveDate>().ok())
-            .map_or_else(|| plain(value), |d| d.format("%-d %b %Y").to_string()),
         "monthly_cents" => value
             .as_i64()
             .map_or_else(|| plain(value), |c| format!("{}/month", format_cents(c))),

@@ -65,13 +65,13 @@ pub fn ImportPage() -> impl IntoView {
         </p>
         <Show
             when=move || preview.with(Option::is_none)
-            fallback=move || view! {
+            fallback=move || preview.get_untracked().map(|p| view! {
                 <ImportPreviewView
-                    preview=preview.get_untracked().unwrap_or_else(empty_preview)
+                    preview=p
                     text=previewed_text.get_value()
                     on_back=Callback::new(move |_| preview.set(None))
                 />
-            }
+            })
         >
             <form class="import-form" on:submit=move |ev| { ev.prevent_default(); run_preview.run(()); }>
                 <label for="import-file">"Upload a .md or .txt file (at most 1 MiB)"</label>
@@ -138,25 +138,6 @@ fn human_size(bytes: usize) -> String {
         format!("{:.1} KiB", bytes as f64 / 1024.0)
     } else {
         format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
-    }
-}
-
-fn empty_preview() -> ImportPreview {
-    ImportPreview {
-        draft: crate::draft::ServiceDraft {
-            slug: String::new(),
-            name: String::new(),
-            description: String::new(),
-            team: String::new(),
-            target_go_live: None,
-            phases: vec![],
-            sections: vec![],
-            risks: vec![],
-            cost_lines: vec![],
-        },
-        recognised: vec![],
-        skipped: vec![],
-        repaired_mojibake: false,
     }
 }
 

@@ -7,11 +7,17 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
+/// The importer's reading of `text` today, its refusal naming the document.
+#[cfg(feature = "ssr")]
+fn read(text: &str) -> Result<ImportPreview, AppError> {
+    let today = chrono::Utc::now().date_naive();
+    crate::domain::markdown::import_markdown(text, today)
+        .map_err(|e| AppError::invalid("document", e.to_string()))
+}
+
 #[server(input = Json)]
 pub async fn preview_import(text: String) -> Result<ImportPreview, AppError> {
-    let today = chrono::Utc::now().date_naive();
-    crate::domain::markdown::import_markdown(&text, today)
-        .map_err(|e| AppError::invalid("document", e.to_string()))
+    read(&text)
 }
 
 /// Re-reads the document on the server rather than trusting a draft sent back by the
@@ -24,9 +30,7 @@ pub async fn save_import(
     slug: String,
     dropped: DroppedParts,
 ) -> Result<String, AppError> {
-    let today = chrono::Utc::now().date_naive();
-    let preview = crate::domain::markdown::import_markdown(&text, today)
-        .map_err(|e| AppError::invalid("document", e.to_string()))?;
+    let preview = read(&text)?;
     let mut draft = crate::domain::draft_parts::without_parts(&preview.draft, &dropped);
     draft.name = name;
     draft.slug = slug;
