@@ -9,11 +9,9 @@ cd "$ROOT"
 setup_toolchain
 setup_postgres
 
-log "building Preflight (release)"
-cargo leptos build --release
+build_release
 
-export LEPTOS_SITE_ROOT="$ROOT/target/site"
+release_server_env
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
-export LEPTOS_ENV=PROD
 log "Preflight on http://$LEPTOS_SITE_ADDR (Ctrl-C stops it)"
 exec "$ROOT/target/release/server"

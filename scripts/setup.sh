@@ -42,9 +42,19 @@ setup_toolchain() {
     # Not --locked: its lock file names a crate version the registry no longer has.
     cargo install wasm-bindgen-cli --version "$wb"
   fi
-  if ! command -v wasm-opt >/dev/null; then
-    apt_install binaryen
+  setup_wasm_opt
+}
+
+# Release builds run wasm-opt. Debian's (binaryen 108) emits a module that cannot
+# hydrate (WebAssembly.Table.set fails), so binaryen 132 comes from npm, pinned in
+# scripts/tools, and goes first on PATH: cargo-leptos takes the first wasm-opt it finds.
+setup_wasm_opt() {
+  local tools="$ROOT/scripts/tools"
+  if ! "$tools/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q 'version 132'; then
+    log "installing binaryen 132 (wasm-opt) from npm"
+    (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error)
   fi
+  export PATH="$tools/node_modules/.bin:$PATH"
 }
 
 # PostgreSQL on 127.0.0.1:5432 with trust authentication, as on this project's machines.
@@ -63,6 +73,20 @@ setup_postgres() {
   done
   echo "PostgreSQL does not answer on 127.0.0.1:5432; start it and run this again." >&2
   exit 1
+}
+
+# The build users run (scripts/run.sh) and the browser tests drive: optimised
+# WebAssembly, content-hashed asset names, brotli and gzip files written once.
+build_release() {
+  log "building Preflight (release)"
+  cargo leptos build --release --precompress
+}
+
+# How scripts/run.sh and the browser tests start the release server.
+release_server_env() {
+  export LEPTOS_SITE_ROOT="$ROOT/target/site"
+  export LEPTOS_ENV=PROD
+  export LEPTOS_HASH_FILES=true
 }
 
 setup_browser_tests() {

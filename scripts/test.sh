@@ -31,17 +31,19 @@ log "unit, database and API tests"
 cargo test -p app --features ssr
 cargo test -p server
 
-log "building the site for the browser tests"
-cargo leptos build
+# The browser tests drive exactly what scripts/run.sh serves.
+build_release
 
 E2E_DB="preflight_e2e"
 E2E_ADDR="127.0.0.1:3100"
 psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $E2E_DB WITH (FORCE)"
 LOG="$ROOT/target/e2e-server.log"
 log "starting the server on $E2E_ADDR (log: $LOG)"
-DATABASE_URL="postgres://postgres@127.0.0.1:5432/$E2E_DB" \
-  LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_ADDR="$E2E_ADDR" \
-  "$ROOT/target/debug/server" >"$LOG" 2>&1 &
+(
+  release_server_env
+  DATABASE_URL="postgres://postgres@127.0.0.1:5432/$E2E_DB" LEPTOS_SITE_ADDR="$E2E_ADDR" \
+    exec "$ROOT/target/release/server"
+) >"$LOG" 2>&1 &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
 for i in $(seq 1 60); do

@@ -1,9 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
-
-/** Resolves once the WebAssembly bundle has hydrated the page. */
-async function waitForHydration(page: Page) {
-  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
-}
+import { test, expect, Page, waitForHydration, watchPage, expectHealthy } from './fixtures';
 
 test('tick an item: progress follows at once and survives a reload', async ({ page }) => {
   const wasm: string[] = [];
@@ -28,7 +23,7 @@ test('tick an item: progress follows at once and survives a reload', async ({ pa
   const sectionBefore = await sectionBar.getAttribute('aria-valuenow');
   const row = section.locator('li.item:not(.done):not(.na)').first();
   const itemId = await row.getAttribute('data-item-id');
-  const box = page.locator(`li[data-item-id="${itemId}"] input[type="checkbox"]`);
+  const box = page.locator(`li[data-item-id="${itemId}"] [role="checkbox"]`);
   await expect(box).not.toBeChecked();
 
   let navigated = false;
@@ -47,12 +42,12 @@ test('tick an item: progress follows at once and survives a reload', async ({ pa
 
   await page.reload();
   await waitForHydration(page);
-  await expect(page.locator(`li[data-item-id="${itemId}"] input[type="checkbox"]`)).toBeChecked();
+  await expect(page.locator(`li[data-item-id="${itemId}"] [role="checkbox"]`)).toBeChecked();
   await expect(overall).toHaveAttribute('aria-valuenow', String(after));
 
   // Untick to put it back; the page follows again.
-  await page.locator(`li[data-item-id="${itemId}"] input[type="checkbox"]`).click();
-  await expect(page.locator(`li[data-item-id="${itemId}"] input[type="checkbox"]`)).not.toBeChecked();
+  await page.locator(`li[data-item-id="${itemId}"] [role="checkbox"]`).click();
+  await expect(page.locator(`li[data-item-id="${itemId}"] [role="checkbox"]`)).not.toBeChecked();
   await expect(overall).toHaveAttribute('aria-valuenow', String(before));
 });
 
@@ -60,7 +55,7 @@ test('a failed write puts the box back and says why', async ({ page }) => {
   await page.goto('/services/payments-api');
   await waitForHydration(page);
   const row = page.locator('li.item:not(.done):not(.na)').first();
-  const box = row.locator('input[type="checkbox"]');
+  const box = row.locator('[role="checkbox"]');
   await page.route('**/api/set_item_status*', (route) => route.abort('connectionrefused'));
   await box.click();
   await expect(row.getByRole('alert')).toContainText('Not saved');

@@ -1,15 +1,11 @@
-import { test, expect, Page } from '@playwright/test';
-
-async function hydrated(page: Page) {
-  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
-}
+import { test, expect, Page, waitForHydration, watchPage, expectHealthy } from './fixtures';
 
 const figure = (page: Page, label: string) =>
   page.getByTestId('cost-figures').locator('.figure', { hasText: label }).locator('.figure-value');
 
 test('the what-if recomputes in the browser with no request, then saves', async ({ page }) => {
   await page.goto('/services/payments-api/costs');
-  await hydrated(page);
+  await waitForHydration(page);
 
   // The first render already has the chart (drawn on the server).
   const chart = page.getByTestId('projection-chart');
@@ -48,7 +44,7 @@ test('the what-if recomputes in the browser with no request, then saves', async 
   await page.getByRole('button', { name: 'Save these changes' }).click();
   await expect(page.getByRole('button', { name: 'Save these changes' })).toBeDisabled();
   await page.reload();
-  await hydrated(page);
+  await waitForHydration(page);
   await expect(figure(page, 'At plan completion')).toHaveText(changed!);
   await expect(page.getByRole('checkbox', { name: /Compute Savings Plan/ })).not.toBeChecked();
   await expect(page.locator('tr', { hasText: 'Compute Savings Plan' })).toContainText('left out');
@@ -62,7 +58,7 @@ test('the what-if recomputes in the browser with no request, then saves', async 
 test('cost lines: a negative baseline is refused, a good line is added', async ({ page }) => {
   const name = `Extra Lambda concurrency ${Date.now()}`;
   await page.goto('/services/notification-service/costs');
-  await hydrated(page);
+  await waitForHydration(page);
   await page.getByRole('button', { name: 'Add cost line' }).click();
   await page.getByLabel('Name').fill(name);
   await page.getByLabel('Per month ($)').fill('-5');

@@ -1,9 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
-
-/** Resolves once the WebAssembly bundle has hydrated the page. */
-async function waitForHydration(page: Page) {
-  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
-}
+import { test, expect, Page, waitForHydration, watchPage, expectHealthy } from './fixtures';
 
 /** The `datetime` attributes of the listed events, in page order. */
 async function eventTimes(page: Page): Promise<number[]> {
@@ -66,7 +61,7 @@ test('a ticked item shows on top of the history', async ({ page }) => {
   });
   expect(itemId).not.toBeNull();
   const title = (await page.locator(`li[data-item-id="${itemId}"] .item-title`).first().textContent())!.trim();
-  const box = page.locator(`li[data-item-id="${itemId}"] input[type="checkbox"]`);
+  const box = page.locator(`li[data-item-id="${itemId}"] [role="checkbox"]`);
   const saved = page.waitForResponse((r) => r.url().includes('/api/set_item_status') && r.ok());
   await box.click();
   await saved;
@@ -84,8 +79,8 @@ test('a ticked item shows on top of the history', async ({ page }) => {
   // Put it back, so other tests see the demo as it was.
   await page.goto('/services/payments-api');
   await waitForHydration(page);
-  await page.locator(`li[data-item-id="${itemId}"] input[type="checkbox"]`).click();
-  await expect(page.locator(`li[data-item-id="${itemId}"] input[type="checkbox"]`)).not.toBeChecked();
+  await page.locator(`li[data-item-id="${itemId}"] [role="checkbox"]`).click();
+  await expect(page.locator(`li[data-item-id="${itemId}"] [role="checkbox"]`)).not.toBeChecked();
 });
 
 test('older changes are a page away and the page is kept in the URL', async ({ page }) => {

@@ -1,10 +1,6 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Page, waitForHydration, watchPage, expectHealthy } from './fixtures';
 import * as fs from 'fs';
 import * as path from 'path';
-
-async function hydrated(page: Page) {
-  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
-}
 
 // The readiness documents live in ../shared/seeds beside the project.
 function seedPath(name: string): string {
@@ -22,7 +18,7 @@ function seedPath(name: string): string {
 
 test('import a seed document, check the preview, save, find it on the portfolio', async ({ page }) => {
   await page.goto('/import');
-  await hydrated(page);
+  await waitForHydration(page);
 
   await page.locator('#import-file').setInputFiles(seedPath('003_a239adf45a15ab56.txt'));
 
@@ -44,7 +40,7 @@ test('import a seed document, check the preview, save, find it on the portfolio'
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
 
   await page.goto('/');
-  await hydrated(page);
+  await waitForHydration(page);
   const row = page.locator('tr', { has: page.getByRole('link', { name, exact: true }) });
   await expect(row).toContainText('43%'); // 23 of 53 items done, rounded down
   await expect(row).toContainText('$308.83'); // the document's baseline per month
@@ -52,7 +48,7 @@ test('import a seed document, check the preview, save, find it on the portfolio'
 
 test('a document with nothing to import is refused with a message', async ({ page }) => {
   await page.goto('/import');
-  await hydrated(page);
+  await waitForHydration(page);
   await page.locator('#import-text').fill('Just one sentence, nothing structured.');
   await page.getByRole('button', { name: 'Preview' }).click();
   await expect(page.getByRole('alert')).toContainText(/nothing/i);
@@ -60,7 +56,7 @@ test('a document with nothing to import is refused with a message', async ({ pag
 
 test('a taken slug is named as the problem and nothing is created', async ({ page }) => {
   await page.goto('/import');
-  await hydrated(page);
+  await waitForHydration(page);
   await page.locator('#import-text').fill('# Payments again\n\n## Security\n- [x] TLS\n- [ ] WAF\n');
   await page.getByRole('button', { name: 'Preview' }).click();
   await expect(page.getByTestId('import-summary')).toContainText('2 items (1 done)');

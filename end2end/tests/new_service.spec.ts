@@ -1,8 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
-
-async function hydrated(page: Page) {
-  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
-}
+import { test, expect, Page, waitForHydration, watchPage, expectHealthy } from './fixtures';
 
 test('create a service from the Kubernetes template, then refuse its slug again', async ({ page }) => {
   const stamp = Date.now();
@@ -10,7 +6,7 @@ test('create a service from the Kubernetes template, then refuse its slug again'
   const slug = `e2e-orders-${stamp}`;
 
   await page.goto('/');
-  await hydrated(page);
+  await waitForHydration(page);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New service' }).click();
   await expect(page).toHaveURL(/\/services\/new$/);
   await expect(page.getByRole('heading', { level: 1, name: 'New service' })).toBeVisible();
@@ -42,7 +38,7 @@ test('create a service from the Kubernetes template, then refuse its slug again'
 
   // The same slug again: refused, the error names the field, nothing navigates.
   await page.goto('/services/new');
-  await hydrated(page);
+  await waitForHydration(page);
   await page.getByLabel('Name', { exact: true }).fill(`${name} again`);
   await page.getByLabel('Slug', { exact: true }).fill(slug);
   await page.getByRole('radio', { name: /Empty/ }).check();
@@ -55,7 +51,7 @@ test('create a service from the Kubernetes template, then refuse its slug again'
 
 test('the form is keyboard usable and checks the slug early', async ({ page }) => {
   await page.goto('/services/new');
-  await hydrated(page);
+  await waitForHydration(page);
   await page.getByLabel('Name', { exact: true }).focus();
   await page.keyboard.type('Ünïcode Service!');
   await expect(page.getByLabel('Slug', { exact: true })).toHaveValue('n-code-service');

@@ -1,11 +1,7 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Page, waitForHydration, watchPage, expectHealthy } from './fixtures';
 
 // Other tests may add services: assert on the named demo rows only.
 const DEMO = ['customer-portal', 'notification-service', 'payments-api', 'search-indexer'];
-
-async function hydrated(page: Page) {
-  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
-}
 
 const table = (page: Page) => page.getByTestId('portfolio-table');
 const row = (page: Page, slug: string) => table(page).locator(`tbody tr[data-slug="${slug}"]`);
@@ -25,7 +21,7 @@ async function readiness(page: Page, slug: string): Promise<number> {
 
 test('the portfolio shows every demo service with its gate, phase, risks and cost', async ({ page }) => {
   await page.goto('/');
-  await hydrated(page);
+  await waitForHydration(page);
   for (const slug of DEMO) {
     await expect(row(page, slug)).toBeVisible();
   }
@@ -40,7 +36,7 @@ test('the portfolio shows every demo service with its gate, phase, risks and cos
 
 test('sort and filters live in the URL and survive a reload', async ({ page }) => {
   await page.goto('/');
-  await hydrated(page);
+  await waitForHydration(page);
   expect(await demoOrder(page)).toEqual(DEMO); // by name
 
   // Sort by readiness: ascending, then descending; the URL follows.
@@ -70,7 +66,7 @@ test('sort and filters live in the URL and survive a reload', async ({ page }) =
 
   // A reload (or a shared link) shows the same view.
   await page.reload();
-  await hydrated(page);
+  await waitForHydration(page);
   await expect(header).toHaveAttribute('aria-sort', 'descending');
   await expect(page.getByLabel('Launch gate')).toHaveValue('blocked');
   await expect(row(page, 'notification-service')).toHaveCount(0);

@@ -1,8 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
-
-async function hydrated(page: Page) {
-  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
-}
+import { test, expect, Page, waitForHydration, watchPage, expectHealthy } from './fixtures';
 
 const tab = (page: Page, name: string) =>
   page.getByRole('navigation', { name: 'Service sections' }).getByRole('link', { name });
@@ -14,7 +10,7 @@ test('a risk burns down as its linked item is done', async ({ page }) => {
   const tag = `E2E risk ${Date.now()}`;
   const itemTitle = `${tag} snapshot restore`;
   await page.goto(SERVICE);
-  await hydrated(page);
+  await waitForHydration(page);
 
   // A fresh checklist item, so the test can run again on the same database.
   const section = page.locator('section.checklist-section', {
@@ -80,7 +76,7 @@ test('a risk burns down as its linked item is done', async ({ page }) => {
 
   // Still so after a reload (the server computes the same).
   await page.reload();
-  await hydrated(page);
+  await waitForHydration(page);
   await expect(card.getByTestId('residual-score')).toHaveText('Medium 5');
 
   // Close it, then delete it (asked first).
@@ -95,7 +91,7 @@ test('a risk burns down as its linked item is done', async ({ page }) => {
 test('editing a risk in place updates its scores', async ({ page }) => {
   const tag = `E2E edit ${Date.now()}`;
   await page.goto(`${SERVICE}/risks`);
-  await hydrated(page);
+  await waitForHydration(page);
   await page.getByRole('button', { name: 'Add risk' }).click();
   const editor = page.locator('.add-risk form.risk-editor');
   await editor.getByLabel('Title', { exact: true }).fill(tag);
@@ -120,7 +116,7 @@ test('editing a risk in place updates its scores', async ({ page }) => {
 
 test('a likelihood outside 1–5 is refused, naming the field', async ({ page }) => {
   await page.goto(`${SERVICE}/risks`);
-  await hydrated(page);
+  await waitForHydration(page);
   const cards = await page.locator('li.risk-card').count();
   await page.getByRole('button', { name: 'Add risk' }).click();
   const editor = page.locator('.add-risk form.risk-editor');
@@ -136,8 +132,9 @@ test('a likelihood outside 1–5 is refused, naming the field', async ({ page })
 test('two people change the same risk: the second is told, nothing is overwritten', async ({ browser }) => {
   const tag = `E2E conflict ${Date.now()}`;
   const first = await (await browser.newContext()).newPage();
+  const firstProblems = watchPage(first);
   await first.goto(`${SERVICE}/risks`);
-  await hydrated(first);
+  await waitForHydration(first);
   await first.getByRole('button', { name: 'Add risk' }).click();
   const editor = first.locator('.add-risk form.risk-editor');
   await editor.getByLabel('Title', { exact: true }).fill(tag);
@@ -148,8 +145,9 @@ test('two people change the same risk: the second is told, nothing is overwritte
   await expect(card(first)).toBeVisible();
 
   const second = await (await browser.newContext()).newPage();
+  const secondProblems = watchPage(second);
   await second.goto(`${SERVICE}/risks`);
-  await hydrated(second);
+  await waitForHydration(second);
   await expect(card(second)).toBeVisible();
 
   // The first closes it; the second, still on the old version, tries too.
@@ -164,4 +162,6 @@ test('two people change the same risk: the second is told, nothing is overwritte
   await card(first).getByRole('button', { name: `Delete risk ${tag}` }).click();
   await card(first).getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
   await expect(card(first)).toHaveCount(0);
+  await expectHealthy(first, firstProblems);
+  await expectHealthy(second, secondProblems);
 });

@@ -1,8 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
-
-async function hydrated(page: Page) {
-  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
-}
+import { test, expect, Page, waitForHydration, watchPage, expectHealthy } from './fixtures';
 
 const tab = (page: Page, name: string) =>
   page.getByRole('navigation', { name: 'Service sections' }).getByRole('link', { name });
@@ -12,7 +8,7 @@ const SERVICE = '/services/customer-portal';
 test('build a checklist, filter it, mark N/A, and complete a phase', async ({ page }) => {
   const tag = `E2E ${Date.now()}`;
   await page.goto(SERVICE);
-  await hydrated(page);
+  await waitForHydration(page);
 
   // A new section with two items.
   await page.getByLabel('New section').fill(`${tag} section`);
@@ -45,7 +41,7 @@ test('build a checklist, filter it, mark N/A, and complete a phase', async ({ pa
   await expect(page.getByText(/Showing 1 of \d+ items/)).toBeVisible();
   // A shared link opens the same view.
   await page.reload();
-  await hydrated(page);
+  await waitForHydration(page);
   await expect(page.getByText(/Showing 1 of \d+ items/)).toBeVisible();
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await expect(page).not.toHaveURL(/status=/);
@@ -91,7 +87,7 @@ test('build a checklist, filter it, mark N/A, and complete a phase', async ({ pa
 
 test('a phase with its end before its start is refused, naming the field', async ({ page }) => {
   await page.goto(`${SERVICE}/roadmap`);
-  await hydrated(page);
+  await waitForHydration(page);
   await page.getByRole('button', { name: 'Add phase' }).click();
   await page.getByLabel('Name').fill('Backwards phase');
   await page.getByLabel('Planned start').fill('2027-02-01');
@@ -104,9 +100,10 @@ test('a phase with its end before its start is refused, naming the field', async
 test('two people edit the same item: the second is told, nothing is overwritten', async ({ browser }) => {
   const first = await (await browser.newContext()).newPage();
   const second = await (await browser.newContext()).newPage();
+  const problems = [watchPage(first), watchPage(second)];
   for (const p of [first, second]) {
     await p.goto('/services/search-indexer');
-    await hydrated(p);
+    await waitForHydration(p);
   }
   const row = (p: Page) => p.locator('li.item').first();
   const title = (await row(first).locator('.item-title').textContent())!.trim();
@@ -123,6 +120,8 @@ test('two people edit the same item: the second is told, nothing is overwritten'
   await expect(row(second).getByLabel(`Owner of ${title}`)).toHaveValue('First Person');
 
   await first.reload();
-  await hydrated(first);
+  await waitForHydration(first);
   await expect(row(first).getByLabel(`Owner of ${title}`)).toHaveValue('First Person');
+  await expectHealthy(first, problems[0]);
+  await expectHealthy(second, problems[1]);
 });

@@ -20,3 +20,12 @@ impl Config {
         }
     }
 }
+
+/// Whether `cargo leptos build` (with `hash-files`) wrote the file naming the hashed
+/// assets next to the running binary.
+pub fn hash_file_beside_binary(options: &leptos::prelude::LeptosOptions) -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(&*options.hash_file)))
+        .is_some_and(|path| path.is_file())
+}

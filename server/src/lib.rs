@@ -3,6 +3,7 @@
 //! that serves the Leptos app.
 
 pub mod api;
+pub mod assets;
 pub mod config;
 pub mod db;
 pub mod demo;

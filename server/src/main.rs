@@ -14,7 +14,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .init();
 
     let config = Config::from_env();
-    let leptos_options = get_configuration(None)?.leptos_options;
+    let mut leptos_options = get_configuration(None)?.leptos_options;
+    // cargo-leptos sets LEPTOS_HASH_FILES when it starts the server; started directly
+    // (scripts/run.sh, a container), the hash file it wrote beside the binary tells.
+    if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+        leptos_options.hash_files = server::config::hash_file_beside_binary(&leptos_options);
+    }
     let addr = leptos_options.site_addr;
 
     let pool = db::connect_and_migrate(&config.database_url)

@@ -1,5 +1,6 @@
 //! Builds the router and serves it until SIGTERM or Ctrl-C.
 
+use crate::assets::{CachePolicy, cache_headers, static_files};
 use app::state::AppState;
 use app::{App, shell};
 use axum::Router;
@@ -10,11 +11,14 @@ use tower_http::trace::TraceLayer;
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
+    let cache = CachePolicy::new(&leptos_options);
     Router::new()
         .merge(crate::transfer::router(state.pool.clone()))
         .merge(crate::api::router(state.pool.clone()))
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback_service(static_files(state.clone()))
+        .layer(axum::middleware::from_fn_with_state(cache, cache_headers))
+        // Skips what already has a Content-Encoding: the precompressed files.
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

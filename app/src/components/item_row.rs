@@ -4,16 +4,18 @@
 
 use crate::components::confirm::ConfirmDelete;
 use crate::components::item_editor::{ItemEditor, form_of};
+use crate::components::post_form::PostForm;
 use crate::domain::filter::is_overdue;
 use crate::domain::progress::blocks_launch;
 use crate::error::AppError;
 use crate::input::ItemForm;
 use crate::model::{ChecklistItem, ItemStatus, Phase, Priority};
 use crate::pages::service::use_service;
-use crate::server_fns::checklist::{delete_item, move_item, update_item};
-use crate::server_fns::set_item_status;
+use crate::server_fns::checklist::{MoveItem, delete_item, move_item, update_item};
+use crate::server_fns::{SetItemStatus, set_item_status};
 use chrono::NaiveDate;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos::task::spawn_local;
 
 /// (field, message) for an error; field is empty when the error names none.
@@ -90,13 +92,17 @@ pub fn ItemRow(
         });
     };
 
-    let toggle = move |_| {
-        let before = item.get_untracked();
-        let status = if before.status == ItemStatus::Done {
+    // What a tick asks for: done, or back to to-do.
+    let ticked_status = move || {
+        if item.read().status == ItemStatus::Done {
             ItemStatus::Todo
         } else {
             ItemStatus::Done
-        };
+        }
+    };
+    let toggle = move || {
+        let before = item.get_untracked();
+        let status = ticked_status();
         item.update(|i| i.status = status);
         pending.set(true);
         message.set(None);
@@ -181,6 +187,7 @@ pub fn ItemRow(
     let priority = move || item.read().priority;
     let title = move || item.read().title.clone();
     let checkbox_id = format!("check-{id}");
+    let tick_id = checkbox_id.clone();
     let phases_for_editor = phases.clone();
 
     view! {
@@ -194,13 +201,22 @@ pub fn ItemRow(
             data-item-id=id
         >
             <div class="item-main">
-                <input
-                    type="checkbox"
-                    id=checkbox_id.clone()
-                    prop:checked=move || status() == ItemStatus::Done
-                    disabled=move || pending.get() || status() == ItemStatus::NotApplicable
-                    on:change=toggle
-                />
+                // A form post before (or without) the WebAssembly, a fetch after it, so a
+                // tick on a slow link is never lost.
+                <PostForm path=SetItemStatus::PATH class="tick-form" on_submit=Callback::new(move |_| toggle())>
+                    <input type="hidden" name="slug" value=ctx.slug.get_value()/>
+                    <input type="hidden" name="item_id" value=id/>
+                    <input type="hidden" name="status" value=move || ticked_status().as_str()/>
+                    <input type="hidden" name="version" value=move || item.read().version/>
+                    <button
+                        type="submit"
+                        role="checkbox"
+                        class="tick"
+                        id=tick_id
+                        aria-checked=move || (status() == ItemStatus::Done).to_string()
+                        disabled=move || pending.get() || status() == ItemStatus::NotApplicable
+                    ></button>
+                </PostForm>
                 <div class="item-text">
                     <label for=checkbox_id class="item-title">{title}</label>
                     {move || {
@@ -251,7 +267,7 @@ pub fn ItemRow(
                             }
                         }
                     >
-                        {ItemStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                        {ItemStatus::ALL.iter().map(|&s| view! { <option value=s.as_str() selected=move || status() == s>{s.label()}</option> }).collect_view()}
                     </select>
                     <select
                         class=move || format!("inline-select priority-{}", priority().as_str())
@@ -263,12 +279,13 @@ pub fn ItemRow(
                             save_inline(Box::new(move |f| f.priority = value));
                         }
                     >
-                        {Priority::ALL.iter().map(|p| view! { <option value=p.as_str()>{p.label()}</option> }).collect_view()}
+                        {Priority::ALL.iter().map(|&p| view! { <option value=p.as_str() selected=move || priority() == p>{p.label()}</option> }).collect_view()}
                     </select>
                     <input
                         class="inline-owner"
                         placeholder="Owner"
                         aria-label=move || format!("Owner of {}", title())
+                        value=move || item.read().owner.clone()
                         prop:value=move || item.read().owner.clone()
                         disabled=move || pending.get()
                         on:change=move |ev| {
@@ -278,10 +295,15 @@ pub fn ItemRow(
                     />
                     <button type="button" class="icon-button" title="Edit" aria-label=move || format!("Edit {}", title())
                         on:click=move |_| open_editor()>"✎"</button>
-                    <button type="button" class="icon-button" title="Move up" aria-label=move || format!("Move {} up", title())
-                        disabled=is_first on:click=move |_| move_by(-1)>"↑"</button>
-                    <button type="button" class="icon-button" title="Move down" aria-label=move || format!("Move {} down", title())
-                        disabled=is_last on:click=move |_| move_by(1)>"↓"</button>
+                    {[(-1, "up", "↑", is_first), (1, "down", "↓", is_last)].into_iter().map(|(delta, word, arrow, at_end)| view! {
+                        <PostForm path=MoveItem::PATH class="move-form" on_submit=Callback::new(move |_| move_by(delta))>
+                            <input type="hidden" name="slug" value=ctx.slug.get_value()/>
+                            <input type="hidden" name="item_id" value=id/>
+                            <input type="hidden" name="delta" value=delta/>
+                            <button type="submit" class="icon-button" title=format!("Move {word}")
+                                aria-label=move || format!("Move {} {word}", title()) disabled=at_end>{arrow}</button>
+                        </PostForm>
+                    }).collect_view()}
                     <ConfirmDelete
                         what=format!("item {}", item.with_untracked(|i| i.title.clone()))
                         question=Signal::derive(move || format!("Delete “{}”?", title()))

@@ -3,17 +3,24 @@
 
 use crate::components::confirm::ConfirmDelete;
 use crate::components::item_row::{ItemRow, error_pair};
+use crate::components::post_form::PostForm;
 use crate::components::progress_bar::ProgressBar;
 use crate::domain::filter::{FILTER_KEYS, ItemFilter, encode_query};
 use crate::domain::progress::readiness;
+use crate::error::AppError;
 use crate::input::ItemForm;
 use crate::model::{ItemStatus, Phase, Priority};
 use crate::pages::service::{SectionState, use_service};
+use crate::server_fns::SetItemStatus;
 use crate::server_fns::checklist::{
-    create_item, create_section, delete_section, move_section, rename_section,
+    MoveItem, MoveSection, create_item, create_section, delete_section, move_section,
+    rename_section,
 };
 use chrono::{NaiveDate, Utc};
 use leptos::prelude::*;
+use leptos::server::ServerActionError;
+use leptos::server_fn::ServerFn;
+use leptos::server_fn::error::ServerFnUrlError;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
@@ -41,6 +48,7 @@ pub fn ChecklistTab() -> impl IntoView {
 
     view! {
         <section class="checklist" aria-label="Checklist">
+            <NoScriptError/>
             <Filters phases=phases.clone() owners=owners(&all_items)/>
             <p class="filter-summary" aria-live="polite">
                 {move || {
@@ -77,6 +85,19 @@ pub fn ChecklistTab() -> impl IntoView {
     }
 }
 
+/// A one-click write posted without WebAssembly that the server refused comes back as
+/// `__path`/`__err` in the URL of the redirect (leptos's form redirects); say why here.
+#[component]
+fn NoScriptError() -> impl IntoView {
+    let paths = [SetItemStatus::PATH, MoveItem::PATH, MoveSection::PATH];
+    use_context::<ServerActionError>()
+        .filter(|e| paths.contains(&e.path()))
+        .map(|e| {
+            let error: AppError = ServerFnUrlError::<AppError>::decode_err(e.err());
+            view! { <p class="form-error" role="alert">{format!("Not saved: {error}")}</p> }
+        })
+}
+
 fn owners(items: &[RwSignal<crate::model::ChecklistItem>]) -> Vec<String> {
     let mut owners: Vec<String> = items
         .iter()
@@ -95,6 +116,11 @@ fn Filters(phases: Vec<Phase>, owners: Vec<String>) -> impl IntoView {
     let location = use_location();
     let navigate = use_navigate();
     let value = move |key: &'static str| move || query.read().get(key).unwrap_or_default();
+    // `selected` for the server-rendered page; `prop:value` keeps the select in step after.
+    let chosen = move |key: &'static str, option: &str| {
+        let option = option.to_string();
+        move || query.read().get(key).is_some_and(|v| v == option)
+    };
     let set = move |key: &'static str, new_value: String| {
         let pairs: Vec<(&str, String)> = FILTER_KEYS
             .iter()
@@ -146,40 +172,41 @@ fn Filters(phases: Vec<Phase>, owners: Vec<String>) -> impl IntoView {
         <form class="filters" role="search" aria-label="Filter items" on:submit=|ev| ev.prevent_default()>
             <label>
                 <span>"Search"</span>
-                <input type="search" placeholder="Title, detail or owner" prop:value=value("q") on:input=on("q")/>
+                <input type="search" placeholder="Title, detail or owner" value=value("q") prop:value=value("q") on:input=on("q")/>
             </label>
             <label>
                 <span>"Status"</span>
                 <select prop:value=value("status") on:change=on("status")>
                     <option value="">"Any status"</option>
-                    {ItemStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                    {ItemStatus::ALL.iter().map(|s| view! { <option value=s.as_str() selected=chosen("status", s.as_str())>{s.label()}</option> }).collect_view()}
                 </select>
             </label>
             <label>
                 <span>"Priority"</span>
                 <select prop:value=value("priority") on:change=on("priority")>
                     <option value="">"Any priority"</option>
-                    {Priority::ALL.iter().map(|p| view! { <option value=p.as_str()>{p.label()}</option> }).collect_view()}
+                    {Priority::ALL.iter().map(|p| view! { <option value=p.as_str() selected=chosen("priority", p.as_str())>{p.label()}</option> }).collect_view()}
                 </select>
             </label>
             <label>
                 <span>"Owner"</span>
                 <select prop:value=value("owner") on:change=on("owner")>
                     <option value="">"Anyone"</option>
-                    {owners.into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
+                    {owners.into_iter().map(|o| view! { <option value=o.clone() selected=chosen("owner", &o)>{o.clone()}</option> }).collect_view()}
                 </select>
             </label>
             <label>
                 <span>"Phase"</span>
                 <select prop:value=value("phase") on:change=on("phase")>
                     <option value="">"Any phase"</option>
-                    <option value="none">"No phase"</option>
-                    {phases.into_iter().map(|p| view! { <option value=p.id.to_string()>{p.name}</option> }).collect_view()}
+                    <option value="none" selected=chosen("phase", "none")>"No phase"</option>
+                    {phases.into_iter().map(|p| view! { <option value=p.id.to_string() selected=chosen("phase", &p.id.to_string())>{p.name}</option> }).collect_view()}
                 </select>
             </label>
             <label class="checkbox-label">
                 <input
                     type="checkbox"
+                    checked=move || !value("overdue")().is_empty()
                     prop:checked=move || !value("overdue")().is_empty()
                     on:change=move |ev| set_overdue("overdue", if event_target_checked(&ev) { "1".into() } else { String::new() })
                 />
@@ -268,7 +295,7 @@ fn SectionBlock(
                     }
                 >
                     <form class="rename" on:submit=move |ev| { ev.prevent_default(); save_name(); }>
-                        <input aria-label="Section name" maxlength="120" prop:value=move || new_name.get()
+                        <input aria-label="Section name" maxlength="120" value=move || new_name.get() prop:value=move || new_name.get()
                             on:input=move |ev| new_name.set(event_target_value(&ev))/>
                         <button type="submit" class="primary">"Save"</button>
                         <button type="button" on:click=move |_| renaming.set(false)>"Cancel"</button>
@@ -278,10 +305,17 @@ fn SectionBlock(
                 <div class="section-controls">
                     <button type="button" class="icon-button" title="Rename" aria-label=format!("Rename section {section_label}")
                         on:click=move |_| renaming.set(true)>"✎"</button>
-                    <button type="button" class="icon-button" title="Move up" aria-label=format!("Move section {section_label} up")
-                        disabled=is_first on:click=move |_| move_by(-1)>"↑"</button>
-                    <button type="button" class="icon-button" title="Move down" aria-label=format!("Move section {section_label} down")
-                        disabled=is_last on:click=move |_| move_by(1)>"↓"</button>
+                    {[(-1, "up", "↑", is_first), (1, "down", "↓", is_last)].into_iter().map(|(delta, word, arrow, at_end)| {
+                        let label = format!("Move section {section_label} {word}");
+                        view! {
+                        <PostForm path=MoveSection::PATH class="move-form" on_submit=Callback::new(move |_| move_by(delta))>
+                            <input type="hidden" name="slug" value=ctx.slug.get_value()/>
+                            <input type="hidden" name="section_id" value=id/>
+                            <input type="hidden" name="delta" value=delta/>
+                            <button type="submit" class="icon-button" title=format!("Move {word}")
+                                aria-label=label disabled=at_end>{arrow}</button>
+                        </PostForm>
+                    }}).collect_view()}
                     <ConfirmDelete
                         what=format!("section {section_label}")
                         question=format!(
@@ -348,11 +382,14 @@ fn AddItem(section_id: i64) -> impl IntoView {
     view! {
         <form class="add-item" on:submit=submit>
             <label for=input_id.clone() class="visually-hidden">"New item title"</label>
-            <input id=input_id placeholder="Add an item…" maxlength="200" prop:value=move || title.get()
+            <input id=input_id placeholder="Add an item…" maxlength="200" value=move || title.get() prop:value=move || title.get()
                 on:input=move |ev| { title.set(event_target_value(&ev)); error.set(None); }/>
             <select aria-label="Priority of the new item" prop:value=move || priority.get()
                 on:change=move |ev| priority.set(event_target_value(&ev))>
-                {Priority::ALL.iter().map(|p| view! { <option value=p.as_str()>{p.label()}</option> }).collect_view()}
+                {Priority::ALL.iter().map(|p| {
+                    let value = p.as_str();
+                    view! { <option value=value selected=move || priority.read().as_str() == value>{p.label()}</option> }
+                }).collect_view()}
             </select>
             <button type="submit" disabled=move || pending.get()>"Add item"</button>
             {move || error.get().map(|m| view! { <span class="form-error" role="alert">{m}</span> })}
@@ -383,7 +420,7 @@ fn AddSection() -> impl IntoView {
     view! {
         <form class="add-section" on:submit=submit>
             <label for="new-section">"New section"</label>
-            <input id="new-section" placeholder="e.g. Backup & DR" maxlength="120" prop:value=move || name.get()
+            <input id="new-section" placeholder="e.g. Backup & DR" maxlength="120" value=move || name.get() prop:value=move || name.get()
                 on:input=move |ev| { name.set(event_target_value(&ev)); error.set(None); }/>
             <button type="submit" class="primary" disabled=move || pending.get()>"Add section"</button>
             {move || error.get().map(|m| view! { <span class="form-error" role="alert">{m}</span> })}

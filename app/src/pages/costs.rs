@@ -242,6 +242,7 @@ pub fn CostsTab() -> impl IntoView {
                                 view! {
                                     <label class="toggle">
                                         <input type="checkbox"
+                                            checked=move || included.with(|i| i.get(&id).copied().unwrap_or(stored))
                                             prop:checked=move || included.with(|i| i.get(&id).copied().unwrap_or(stored))
                                             on:change=move |ev| {
                                                 let on = event_target_checked(&ev);
@@ -266,6 +267,7 @@ pub fn CostsTab() -> impl IntoView {
                                     <div class="what-if-phase">
                                         <label for=input_id.clone()>{phase.name.clone()}</label>
                                         <input id=input_id type="date"
+                                            value=move || ends.with(|e| e.get(&id).copied().or(stored)).map(|d| d.to_string()).unwrap_or_default()
                                             prop:value=move || ends.with(|e| e.get(&id).copied().or(stored)).map(|d| d.to_string()).unwrap_or_default()
                                             on:change=move |ev| {
                                                 let value = event_target_value(&ev);

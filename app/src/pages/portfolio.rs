@@ -164,15 +164,20 @@ fn Filters(teams: Vec<String>, view_state: Memo<PortfolioView>) -> impl IntoView
                 <span>"Team"</span>
                 <select prop:value=move || view_state.read().team.clone().unwrap_or_default() on:change=on_team>
                     <option value="">"Every team"</option>
-                    {teams.into_iter().map(|t| view! { <option value=t.clone()>{t.clone()}</option> }).collect_view()}
+                    {teams.into_iter().map(|t| {
+                        let team = t.clone();
+                        let selected = move || view_state.read().team.as_deref() == Some(team.as_str());
+                        let label = t.clone();
+                        view! { <option value=t selected=selected>{label}</option> }
+                    }).collect_view()}
                 </select>
             </label>
             <label>
                 <span>"Launch gate"</span>
                 <select prop:value=move || view_state.read().gate.map(|g| g.as_str()).unwrap_or_default() on:change=on_gate>
                     <option value="">"Blocked or clear"</option>
-                    <option value="blocked">"Blocked"</option>
-                    <option value="clear">"Clear"</option>
+                    <option value="blocked" selected=move || view_state.read().gate == Some(GateFilter::Blocked)>"Blocked"</option>
+                    <option value="clear" selected=move || view_state.read().gate == Some(GateFilter::Clear)>"Clear"</option>
                 </select>
             </label>
             {move || view_state.read().is_filtered().then(|| view! {

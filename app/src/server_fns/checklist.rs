@@ -34,7 +34,8 @@ pub async fn delete_section(slug: String, section_id: i64) -> Result<i64, AppErr
     crate::data::sections::delete(&pool, &slug, section_id, &crate::state::actor()).await
 }
 
-#[server(input = Json)]
+// Url-encoded, so a plain form post (before the WebAssembly loads) can call it.
+#[server]
 pub async fn move_section(slug: String, section_id: i64, delta: i32) -> Result<(), AppError> {
     let delta = check_delta(delta)?;
     let pool = crate::state::pool()?;
@@ -79,7 +80,7 @@ pub async fn delete_item(slug: String, item_id: i64, version: i32) -> Result<(),
     crate::data::items::delete(&pool, &slug, item_id, version, &crate::state::actor()).await
 }
 
-#[server(input = Json)]
+#[server]
 pub async fn move_item(slug: String, item_id: i64, delta: i32) -> Result<(), AppError> {
     let delta = check_delta(delta)?;
     let pool = crate::state::pool()?;
