@@ -16,10 +16,14 @@ pub mod templates;
 #[cfg(feature = "ssr")]
 pub mod data;
 #[cfg(feature = "ssr")]
+pub mod html_shell;
+#[cfg(feature = "ssr")]
+pub use html_shell::shell;
+#[cfg(feature = "ssr")]
 pub mod state;
 
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_meta::{Title, provide_meta_context};
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use pages::import::ImportPage;
@@ -27,28 +31,6 @@ use pages::new_service::NewServicePage;
 use pages::not_found::NotFound;
 use pages::portfolio::PortfolioPage;
 use pages::service::ServicePage;
-
-/// The HTML document around the app, rendered on the server.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
-    view! {
-        <!DOCTYPE html>
-        <html lang="en">
-            <head>
-                <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <AutoReload options=options.clone()/>
-                // Follows cargo-leptos's hash-files names, as HydrationScripts does.
-                <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options/>
-                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
-                <MetaTags/>
-            </head>
-            <body>
-                <App/>
-            </body>
-        </html>
-    }
-}
 
 #[component]
 pub fn App() -> impl IntoView {

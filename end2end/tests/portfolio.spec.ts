@@ -75,8 +75,35 @@ test('sort and filters live in the URL and survive a reload', async ({ page }) =
   // Filter by team, then clear the filters.
   await page.getByLabel('Team').selectOption('Payments Platform');
   await expect(page).toHaveURL(/team=Payments%20Platform/);
-  expect(await demoOrder(page)).toEqual(['payments-api']);
+  await expect.poll(() => demoOrder(page)).toEqual(['payments-api']);
   await page.getByRole('link', { name: 'Clear filters' }).click();
   await expect(row(page, 'notification-service')).toBeVisible();
   await expect(page).toHaveURL(/sort=readiness&dir=desc$/);
+});
+
+test('a portfolio of more than one page of services is paged, with figures over all of them', async ({ page, request }) => {
+  // Enough services for a second page; named to sort after the demo services.
+  const stamp = Date.now();
+  for (let i = 0; i < 51; i++) {
+    const doc = `# ZZ Paging ${stamp} ${String(i).padStart(2, '0')}\n\n## Security\n- [ ] TLS everywhere (Critical)\n`;
+    const res = await request.post('/api/v1/import', { data: doc, headers: { 'content-type': 'text/markdown' } });
+    expect(res.status()).toBe(201);
+  }
+  await page.goto('/');
+  await waitForHydration(page);
+  const pager = page.getByRole('navigation', { name: 'Pages of the table' });
+  await expect(pager).toContainText('page 1 of');
+  await expect(table(page).locator('tbody tr[data-slug]')).toHaveCount(50);
+  const total = Number((await page.locator('.filter-summary').textContent())!.match(/\d+/)![0]);
+  expect(total).toBeGreaterThan(50);
+  await expect(page.getByTestId('portfolio-figures')).toContainText(`of ${total}`);
+
+  await pager.getByRole('link', { name: 'Next →' }).click();
+  await expect(page).toHaveURL(/[?&]page=2/);
+  await expect(pager).toContainText('page 2 of');
+  await expect(table(page).locator('tbody tr[data-slug]').first()).not.toHaveAttribute('data-slug', 'customer-portal');
+  // Sorting starts again from the first page.
+  await table(page).locator('th[data-sort="readiness"]').getByRole('link').click();
+  await expect(page).not.toHaveURL(/page=2/);
+  await expect(pager).toContainText('page 1 of');
 });

@@ -29,8 +29,10 @@ use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::iter::repeat_n;
 
+pub mod page;
 pub mod view;
 
+pub use page::{PAGE_SIZE, PortfolioPage, page};
 pub use view::{GateFilter, PortfolioView, SortDir, SortKey};
 
 /// Months of the portfolio's projection (the annual total sums the first 12).
@@ -256,7 +258,7 @@ pub fn row(service: &ServiceFacts, today: NaiveDate) -> PortfolioRow {
 }
 
 /// The figures above the table, over the rows shown.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Totals {
     pub services: u32,
     /// Launch gate clear.

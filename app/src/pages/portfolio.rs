@@ -1,19 +1,15 @@
 //! The portfolio (`/`): how ready, how risky, how much, for every service. One
-//! server read ([`get_portfolio`]); sorting, filtering, totals and both charts are
-//! computed from it in the page, on the server for the first render and in the
-//! browser after a change, with no further request. Sort and filters live in the URL
-//! ([`PortfolioView`]) so a view can be shared and survives a reload.
+//! server read per view ([`get_portfolio`]): sort, filters and page live in the URL
+//! ([`PortfolioView`]) so a view can be shared and survives a reload; a change of
+//! view navigates, and the read answers with that page of the table, the totals of
+//! every matching service and the charts drawn on the server.
 
-use crate::charts::portfolio_projection::{
-    PortfolioProjectionChart, ServiceCost, portfolio_projection_chart,
-};
-use crate::charts::{HeatMapChart, heat_map_chart};
 use crate::domain::money::format_cents;
 use crate::domain::portfolio::{
-    CurrentPhase, GateFilter, Portfolio, PortfolioRow, PortfolioView, Ratio, SortKey, heat_counts,
-    select, teams, totals,
+    CurrentPhase, GateFilter, PortfolioPage as TablePage, PortfolioRow, PortfolioView, Ratio,
+    SortKey, Totals,
 };
-use crate::server_fns::portfolio::get_portfolio;
+use crate::server_fns::portfolio::{PortfolioScreen, get_portfolio};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::NavigateOptions;
@@ -21,7 +17,9 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 #[component]
 pub fn PortfolioPage() -> impl IntoView {
-    let portfolio = Resource::new(|| (), |_| get_portfolio());
+    let query = use_query_map();
+    let view_state = Memo::new(move |_| PortfolioView::from_query(|k| query.read().get(k)));
+    let portfolio = Resource::new(move || view_state.get(), get_portfolio);
     view! {
         <Title text="Portfolio · Preflight"/>
         <div class="portfolio-page">
@@ -30,13 +28,13 @@ pub fn PortfolioPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading" role="status">"Loading the portfolio…"</p> }>
                 {move || Suspend::new(async move {
                     match portfolio.await {
-                        Ok(p) if p.rows.is_empty() => view! {
+                        Ok(p) if p.page.services == 0 => view! {
                             <div class="empty-state" data-testid="portfolio-empty">
                                 <p>"No services yet. When a service is added or imported, its readiness, risks and costs show up here."</p>
                                 <p><a href="/services/new">"Start a new service"</a>" or "<a href="/import">"import a readiness document"</a>"."</p>
                             </div>
                         }.into_any(),
-                        Ok(p) => view! { <PortfolioBody portfolio=p/> }.into_any(),
+                        Ok(p) => view! { <PortfolioBody screen=p view_state/> }.into_any(),
                         Err(e) => view! {
                             <p class="error" role="alert">{format!("The portfolio could not be loaded: {e}")}</p>
                         }.into_any(),
@@ -48,35 +46,35 @@ pub fn PortfolioPage() -> impl IntoView {
 }
 
 #[component]
-fn PortfolioBody(portfolio: Portfolio) -> impl IntoView {
-    let query = use_query_map();
-    let view_state = Memo::new(move |_| PortfolioView::from_query(|k| query.read().get(k)));
-    let all_teams = teams(&portfolio.rows);
-    let count = portfolio.rows.len();
-    let months: Vec<String> = portfolio
-        .months
-        .iter()
-        .map(|m| m.format("%b %y").to_string())
-        .collect();
-    let rows = StoredValue::new(portfolio.rows);
-    let shown = Memo::new(move |_| rows.with_value(|r| select(r, &view_state.get())));
-    let sums = Memo::new(move |_| {
-        let shown = shown.get();
-        rows.with_value(|r| totals(shown.iter().map(|&i| &r[i])))
-    });
-    let summary = move || {
-        let n = shown.read().len();
-        if view_state.read().is_filtered() {
-            format!("Showing {n} of {count} services")
-        } else {
-            format!("{count} services")
-        }
+fn PortfolioBody(screen: PortfolioScreen, view_state: Memo<PortfolioView>) -> impl IntoView {
+    let PortfolioScreen {
+        page,
+        heat_residual_svg,
+        heat_inherent_svg,
+        projection_svg,
+    } = screen;
+    let TablePage {
+        teams,
+        services,
+        matching,
+        page: page_number,
+        pages,
+        rows,
+        totals: sums,
+        ..
+    } = page;
+    let summary = if view_state.read_untracked().is_filtered() {
+        format!("Showing {matching} of {services} services")
+    } else {
+        format!("{services} services")
     };
+    let empty = rows.is_empty();
+    let shown = rows.len();
 
     view! {
-        <Filters teams=all_teams view_state/>
+        <Filters teams view_state/>
         <p class="filter-summary" aria-live="polite">{summary}</p>
-        <Figures sums/>
+        <Figures sums=sums.clone()/>
         <div class="table-scroll">
             <table class="portfolio-table" data-testid="portfolio-table">
                 <caption class="visually-hidden">"Services, sortable by any column"</caption>
@@ -99,35 +97,57 @@ fn PortfolioBody(portfolio: Portfolio) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    <For
-                        each=move || shown.get()
-                        key=|i| *i
-                        children=move |i| rows.with_value(|r| view! { <ServiceRow row=r[i].clone()/> })
-                    />
-                    {move || shown.read().is_empty().then(|| view! {
+                    {rows.into_iter().map(|row| view! { <ServiceRow row/> }).collect_view()}
+                    {empty.then(|| view! {
                         <tr><td colspan="10" class="empty-row">
                             "No services match these filters. "
-                            <a href=view_state.read().unfiltered().href()>"Show all services"</a>
+                            <a href=view_state.read_untracked().unfiltered().href()>"Show all services"</a>
                         </td></tr>
                     })}
                 </tbody>
                 <tfoot>
                     <tr>
-                        <th scope="row" colspan="2">{move || format!("Total of {}", shown.read().len())}</th>
-                        <td>{move || ratio_cell(sums.read().readiness, true, "items")}</td>
+                        <th scope="row" colspan="2">{format!("Total of {matching}")}</th>
+                        <td>{ratio_cell(sums.readiness, true, "items")}</td>
                         <td></td>
-                        <td>{move || { let s = sums.read(); format!("{} clear, {} blocked", s.ready, s.blocked) }}</td>
+                        <td>{format!("{} clear, {} blocked", sums.ready, sums.blocked)}</td>
                         <td></td>
-                        <td class="num">{move || sums.read().high_risks_inherent}</td>
-                        <td class="num">{move || sums.read().high_risks_residual}</td>
-                        <td class="num">{move || format_cents(sums.read().now_cents)}</td>
-                        <td class="num">{move || format_cents(sums.read().at_completion_cents)}</td>
+                        <td class="num">{sums.high_risks_inherent}</td>
+                        <td class="num">{sums.high_risks_residual}</td>
+                        <td class="num">{format_cents(sums.now_cents)}</td>
+                        <td class="num">{format_cents(sums.at_completion_cents)}</td>
                     </tr>
                 </tfoot>
             </table>
         </div>
-        <Charts rows shown months/>
+        <Pager page=page_number pages shown matching view_state/>
+        <Charts heat_residual_svg heat_inherent_svg projection_svg/>
     }
+}
+
+/// "Services 51–100 of 240", with links to the pages around this one.
+#[component]
+fn Pager(
+    page: u32,
+    pages: u32,
+    shown: usize,
+    matching: u32,
+    view_state: Memo<PortfolioView>,
+) -> impl IntoView {
+    let first = (page - 1) as usize * crate::domain::portfolio::PAGE_SIZE + 1;
+    let link = move |to: u32, label: &'static str, rel: &'static str| {
+        let href = view_state.read_untracked().on_page(to).href();
+        view! { <a href=href rel=rel>{label}</a> }
+    };
+    (pages > 1).then(|| {
+        view! {
+            <nav class="pager" aria-label="Pages of the table">
+                <span>{format!("Services {first}–{} of {matching} · page {page} of {pages}", first + shown - 1)}</span>
+                {(page > 1).then(|| link(page - 1, "← Previous", "prev"))}
+                {(page < pages).then(|| link(page + 1, "Next →", "next"))}
+            </nav>
+        }
+    })
 }
 
 /// Team and gate filters; a change rewrites the URL query (replacing the entry).
@@ -149,12 +169,14 @@ fn Filters(teams: Vec<String>, view_state: Memo<PortfolioView>) -> impl IntoView
         let value = event_target_value(&ev);
         go_team(PortfolioView {
             team: (!value.is_empty()).then_some(value),
+            page: 1,
             ..view_state.get_untracked()
         })
     };
     let on_gate = move |ev: leptos::ev::Event| {
         go(PortfolioView {
             gate: GateFilter::parse(&event_target_value(&ev)),
+            page: 1,
             ..view_state.get_untracked()
         })
     };
@@ -288,75 +310,55 @@ fn ServiceRow(row: PortfolioRow) -> impl IntoView {
     }
 }
 
-/// The totals of the rows shown.
+/// The totals of every matching service.
 #[component]
-fn Figures(sums: Memo<crate::domain::portfolio::Totals>) -> impl IntoView {
-    let figure = move |label: &'static str, value: Signal<String>, note: Signal<String>| {
+fn Figures(sums: Totals) -> impl IntoView {
+    let figure = |label: &'static str, value: String, note: String| {
         view! {
             <div class="figure">
                 <span class="figure-label">{label}</span>
-                <strong class="figure-value">{move || value.get()}</strong>
-                <span class="figure-note">{move || note.get()}</span>
+                <strong class="figure-value">{value}</strong>
+                <span class="figure-note">{note}</span>
             </div>
         }
     };
-    let s = move |f: fn(&crate::domain::portfolio::Totals) -> String| {
-        Signal::derive(move || sums.with(f))
+    let t = sums;
+    let change = match t.change_tenths_percent {
+        Some(c) => format!(
+            "{}{}.{}% on now",
+            if c >= 0 { "+" } else { "−" },
+            c.abs() / 10,
+            c.abs() % 10
+        ),
+        None => "nothing runs now".to_string(),
     };
     view! {
         <div class="figures portfolio-figures" data-testid="portfolio-figures">
-            {figure("Ready to launch", s(|t| format!("{} of {}", t.ready, t.services)), s(|t| format!("{} blocked by critical items", t.blocked)))}
-            {figure("Readiness", s(|t| format!("{}%", t.readiness.percent())), s(|t| format!("{} of {} items done", t.readiness.done, t.readiness.applicable)))}
-            {figure("Open high & critical risks", s(|t| t.high_risks_inherent.to_string()), s(|t| format!("{} after mitigation · {} open in all", t.high_risks_residual, t.open_risks)))}
-            {figure("Monthly cost now", s(|t| format_cents(t.now_cents)), s(|_| "running today".to_string()))}
-            {figure("At plan completion", s(|t| format_cents(t.at_completion_cents)), s(|t| match t.change_tenths_percent {
-                Some(c) => format!("{}{}.{}% on now", if c >= 0 { "+" } else { "−" }, c.abs() / 10, c.abs() % 10),
-                None => "nothing runs now".to_string(),
-            }))}
-            {figure("First 12 months", s(|t| format_cents(t.annual_cents)), s(|_| "sum of the projection".to_string()))}
+            {figure("Ready to launch", format!("{} of {}", t.ready, t.services), format!("{} blocked by critical items", t.blocked))}
+            {figure("Readiness", format!("{}%", t.readiness.percent()), format!("{} of {} items done", t.readiness.done, t.readiness.applicable))}
+            {figure("Open high & critical risks", t.high_risks_inherent.to_string(), format!("{} after mitigation · {} open in all", t.high_risks_residual, t.open_risks))}
+            {figure("Monthly cost now", format_cents(t.now_cents), "running today".to_string())}
+            {figure("At plan completion", format_cents(t.at_completion_cents), change)}
+            {figure("First 12 months", format_cents(t.annual_cents), "sum of the projection".to_string())}
         </div>
     }
 }
 
-/// The risk heat map (inherent or residual) and the cost projection by service, of
-/// the rows shown.
+/// The risk heat map (residual or inherent, both drawn on the server) and the cost
+/// projection by service, of every matching service.
 #[component]
 fn Charts(
-    rows: StoredValue<Vec<PortfolioRow>>,
-    shown: Memo<Vec<usize>>,
-    months: Vec<String>,
+    heat_residual_svg: String,
+    heat_inherent_svg: String,
+    projection_svg: String,
 ) -> impl IntoView {
     let residual = RwSignal::new(true);
     let heat = move || {
-        let residual = residual.get();
-        let counts = rows.with_value(|r| heat_counts(shown.get().iter().map(|&i| &r[i]), residual));
-        heat_map_chart(&HeatMapChart {
-            width: 360,
-            height: 400,
-            title: format!(
-                "Open risks, {} score",
-                if residual { "residual" } else { "inherent" }
-            ),
-            counts,
-        })
-    };
-    let projection = move || {
-        let services = rows.with_value(|r| {
-            shown
-                .get()
-                .iter()
-                .map(|&i| ServiceCost {
-                    name: r[i].name.clone(),
-                    cents: r[i].monthly_cents.clone(),
-                })
-                .collect()
-        });
-        portfolio_projection_chart(&PortfolioProjectionChart {
-            width: 680,
-            height: 360,
-            months: months.clone(),
-            services,
-        })
+        if residual.get() {
+            heat_residual_svg.clone()
+        } else {
+            heat_inherent_svg.clone()
+        }
     };
     let toggle = move |value: bool, label: &'static str| {
         view! {
@@ -376,7 +378,7 @@ fn Charts(
                 <figcaption>"Open risks of the services shown. Residual: after the checklist items that mitigate them."</figcaption>
             </figure>
             <figure class="chart">
-                <div inner_html=projection data-testid="portfolio-projection"></div>
+                <div inner_html=projection_svg data-testid="portfolio-projection"></div>
                 <figcaption>"Net monthly cost of the services shown, stacked by service; the line is the total."</figcaption>
             </figure>
         </section>

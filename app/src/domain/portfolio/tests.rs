@@ -279,6 +279,11 @@ fn change_percent_is_the_cost_modules_rule() {
     assert_eq!(change_tenths_percent(i64::MIN, i64::MAX), Some(-2000));
 }
 
+/// A row named after its slug, blocked by one critical item when `blocked`.
+pub(super) fn sample_row(slug: &str, blocked: bool) -> PortfolioRow {
+    row(&simple(slug, slug, "Team", 1, u32::from(blocked)), today())
+}
+
 fn rows() -> Vec<PortfolioRow> {
     [
         simple("c", "charlie", "Beta", 5, 0),
@@ -400,11 +405,12 @@ fn the_view_round_trips_through_the_url() {
         dir: SortDir::Desc,
         team: Some("Search & Discovery".into()),
         gate: Some(GateFilter::Blocked),
+        page: 3,
     };
     let query = view.to_query();
     assert_eq!(
         query,
-        "sort=completion&dir=desc&team=Search%20%26%20Discovery&gate=blocked"
+        "sort=completion&dir=desc&team=Search%20%26%20Discovery&gate=blocked&page=3"
     );
     let pairs: Vec<(String, String)> = query
         .split('&')
@@ -421,6 +427,9 @@ fn the_view_round_trips_through_the_url() {
             .map(|(_, v)| v.clone())
     };
     assert_eq!(PortfolioView::from_query(get), view);
+    // A new sort or no filters start again from the first page.
+    assert_eq!(view.sorted_by(SortKey::Team).page, 1);
+    assert_eq!(view.unfiltered().page, 1);
     assert_eq!(PortfolioView::default().href(), "/");
     assert_eq!(
         PortfolioView::from_query(|k| (k == "sort").then(|| "nonsense".to_string())),

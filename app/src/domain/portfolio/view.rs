@@ -5,9 +5,10 @@
 
 use super::PortfolioRow;
 use crate::domain::filter::encode_query;
+use serde::{Deserialize, Serialize};
 
 /// The columns the table sorts by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum SortKey {
     #[default]
     Service,
@@ -57,7 +58,7 @@ impl SortKey {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum SortDir {
     #[default]
     Asc,
@@ -74,7 +75,7 @@ impl SortDir {
 }
 
 /// Which launch gates to show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum GateFilter {
     Blocked,
     Clear,
@@ -97,14 +98,28 @@ impl GateFilter {
     }
 }
 
-/// Sort and filters of the portfolio table.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Sort, filters and page of the portfolio table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortfolioView {
     pub sort: SortKey,
     pub dir: SortDir,
     /// Matched case-insensitively, ignoring surrounding spaces.
     pub team: Option<String>,
     pub gate: Option<GateFilter>,
+    /// Page of the table, from 1; out-of-range pages show the last one.
+    pub page: u32,
+}
+
+impl Default for PortfolioView {
+    fn default() -> Self {
+        PortfolioView {
+            sort: SortKey::default(),
+            dir: SortDir::default(),
+            team: None,
+            gate: None,
+            page: 1,
+        }
+    }
 }
 
 impl PortfolioView {
@@ -125,6 +140,10 @@ impl PortfolioView {
             },
             team: value("team"),
             gate: value("gate").and_then(|g| GateFilter::parse(&g)),
+            page: value("page")
+                .and_then(|p| p.parse::<u32>().ok())
+                .filter(|&p| p >= 1)
+                .unwrap_or(1),
         }
     }
 
@@ -149,6 +168,14 @@ impl PortfolioView {
                     .map(|g| g.as_str().to_string())
                     .unwrap_or_default(),
             ),
+            (
+                "page",
+                if self.page > 1 {
+                    self.page.to_string()
+                } else {
+                    String::new()
+                },
+            ),
         ])
     }
 
@@ -170,6 +197,15 @@ impl PortfolioView {
             } else {
                 SortDir::Asc
             },
+            page: 1,
+            ..self.clone()
+        }
+    }
+
+    /// The same view on another page of the table.
+    pub fn on_page(&self, page: u32) -> PortfolioView {
+        PortfolioView {
+            page: page.max(1),
             ..self.clone()
         }
     }
@@ -179,6 +215,7 @@ impl PortfolioView {
         PortfolioView {
             team: None,
             gate: None,
+            page: 1,
             ..self.clone()
         }
     }
