@@ -20,8 +20,12 @@ export function watchPage(page: Page, scripts = true): string[] {
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('requestfailed', (req) => {
     const url = req.url();
-    // With JavaScript off, Chromium refuses the scripts on purpose.
-    if (scripts && url.includes('/pkg/')) problems.push(`asset failed: ${url} ${req.failure()?.errorText ?? ''}`);
+    const error = req.failure()?.errorText ?? '';
+    // With JavaScript off, Chromium refuses the scripts on purpose; a navigation
+    // cancels the bundle's download when it leaves a page before hydration. A missing
+    // or broken asset still counts: it answers an error status (a console error).
+    if (!scripts || error.includes('ERR_ABORTED')) return;
+    if (url.includes('/pkg/')) problems.push(`asset failed: ${url} ${error}`);
   });
   return problems;
 }
