@@ -12,10 +12,10 @@ use sqlx::PgPool;
 async fn create(pool: &PgPool, form: NewServiceForm) -> Result<String, AppError> {
     let owner = Owner::new();
     owner.set();
-    provide_context(AppState {
-        leptos_options: LeptosOptions::builder().output_name("preflight").build(),
-        pool: pool.clone(),
-    });
+    provide_context(AppState::new(
+        LeptosOptions::builder().output_name("preflight").build(),
+        pool.clone(),
+    ));
     create_service(form).await
 }
 

@@ -28,14 +28,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         sizes = vec![50, 500];
     }
     let pool = server::db::connect_and_migrate(&url).await?;
-    let router = server::startup::router(AppState {
-        leptos_options: LeptosOptions::builder().output_name("preflight").build(),
-        pool: pool.clone(),
-    });
+    let router = server::startup::router(AppState::new(
+        LeptosOptions::builder().output_name("preflight").build(),
+        pool.clone(),
+    ));
 
     println!(
-        "{:>9} {:>8} {:>9} | {:>22} | {:>22} | {:>9}",
-        "services", "items", "seed", "data+domain med / p95", "GET / med / p95", "HTML"
+        "{:>9} {:>8} {:>9} | {:>9} | {:>10} | {:>22} | {:>9}",
+        "services", "items", "seed", "data med", "domain med", "GET / med / p95", "HTML"
     );
     for n in sizes {
         let started = Instant::now();
@@ -46,12 +46,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .await?;
 
         let mut data_times = Vec::new();
+        let mut domain_times = Vec::new();
         for _ in 0..requests {
             let t = Instant::now();
             let facts = app::data::portfolio::load(&pool).await?;
-            let portfolio = app::domain::portfolio::build(&facts, chrono::Utc::now().date_naive());
-            assert_eq!(portfolio.rows.len() as i64, n);
             data_times.push(t.elapsed());
+            let t = Instant::now();
+            let portfolio = app::domain::portfolio::build(&facts, chrono::Utc::now().date_naive());
+            domain_times.push(t.elapsed());
+            assert_eq!(portfolio.rows.len() as i64, n);
         }
 
         let mut page_times = Vec::new();
@@ -74,13 +77,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 page_times.push(elapsed);
             }
         }
-        let (dm, dp) = stats(&mut data_times);
+        let (dm, _) = stats(&mut data_times);
+        let (bm, _) = stats(&mut domain_times);
         let (pm, pp) = stats(&mut page_times);
         println!(
-            "{n:>9} {items:>8} {:>8.2}s | {:>9} / {:>10} | {:>9} / {:>10} | {:>7}kB",
+            "{n:>9} {items:>8} {:>8.2}s | {:>9} | {:>10} | {:>9} / {:>10} | {:>7}kB",
             seeded.as_secs_f64(),
             ms(dm),
-            ms(dp),
+            ms(bm),
             ms(pm),
             ms(pp),
             bytes / 1024

@@ -7,5 +7,6 @@ pub mod assets;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod page_cache;
 pub mod startup;
 pub mod transfer;

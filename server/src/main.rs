@@ -37,10 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
-    let app = startup::router(AppState {
-        leptos_options,
-        pool: pool.clone(),
-    });
+    let app = startup::router(AppState::new(leptos_options, pool.clone()));
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, app)

@@ -1,6 +1,7 @@
 //! Builds the router and serves it until SIGTERM or Ctrl-C.
 
 use crate::assets::{CachePolicy, cache_headers, static_files};
+use crate::page_cache::{PageCache, cached_pages};
 use app::state::AppState;
 use app::{App, shell};
 use axum::Router;
@@ -17,6 +18,10 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::api::router(state.pool.clone()))
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback_service(static_files(state.clone()))
+        .layer(axum::middleware::from_fn_with_state(
+            (PageCache::default(), state.clone()),
+            cached_pages,
+        ))
         .layer(axum::middleware::from_fn_with_state(cache, cache_headers))
         // Skips what already has a Content-Encoding: the precompressed files.
         .layer(CompressionLayer::new())

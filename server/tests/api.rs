@@ -209,10 +209,7 @@ async fn patch_refuses_bad_requests(pool: PgPool) {
 async fn pages_render_on_the_server(pool: PgPool) {
     server::demo::load_if_empty(&pool).await.unwrap();
     let options = LeptosOptions::builder().output_name("preflight").build();
-    let router = server::startup::router(AppState {
-        leptos_options: options,
-        pool,
-    });
+    let router = server::startup::router(AppState::new(options, pool));
 
     let html = |uri: &'static str| {
         let router = router.clone();
@@ -239,6 +236,60 @@ async fn pages_render_on_the_server(pool: PgPool) {
     let (status, page) = html("/services/no-such-service").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(page.contains("Not found"));
+}
+
+/// Service pages are kept per service version (server/src/page_cache.rs): a second view
+/// is the same bytes, and every change shows on the next view, whoever made it.
+#[sqlx::test(migrations = "../migrations")]
+async fn kept_service_pages_show_every_change(pool: PgPool) {
+    server::demo::load_if_empty(&pool).await.unwrap();
+    let options = LeptosOptions::builder().output_name("preflight").build();
+    let router = server::startup::router(AppState::new(options, pool.clone()));
+    let page = |uri: &'static str| {
+        let router = router.clone();
+        async move {
+            let response = router
+                .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{uri}");
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            String::from_utf8(bytes.to_vec()).unwrap()
+        }
+    };
+    let ticked = |html: &str| html.matches("aria-checked=\"true\"").count();
+
+    let first = page("/services/payments-api").await;
+    assert_eq!(page("/services/payments-api").await, first);
+    let costs = page("/services/payments-api/costs").await;
+    assert_ne!(costs, first, "each tab is kept on its own");
+    let filtered = page("/services/payments-api?status=done").await;
+    assert_ne!(filtered, first, "the query is part of the key");
+
+    // Through the JSON API.
+    let item = first_item(&router, "payments-api", "todo").await;
+    let path = format!("/api/v1/services/payments-api/items/{}", item["id"]);
+    let body = format!(r#"{{"status":"done","version":{}}}"#, item["version"]);
+    let (status, _) = send(&router, Method::PATCH, &path, Some(&body)).await;
+    assert_eq!(status, StatusCode::OK);
+    let after_api = page("/services/payments-api").await;
+    assert_eq!(ticked(&after_api), ticked(&first) + 1);
+
+    // Straight in the database, as another instance would.
+    sqlx::query("UPDATE services SET name = 'Payments API, renamed' WHERE slug = 'payments-api'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(
+        page("/services/payments-api")
+            .await
+            .contains("Payments API, renamed")
+    );
+    assert!(
+        page("/services/payments-api/costs")
+            .await
+            .contains("Payments API, renamed")
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -194,10 +194,7 @@ async fn bad_paging_and_unknown_services_are_refused(pool: PgPool) {
 async fn the_history_tab_renders_on_the_server(pool: PgPool) {
     server::demo::load_if_empty(&pool).await.unwrap();
     let options = LeptosOptions::builder().output_name("preflight").build();
-    let router = server::startup::router(AppState {
-        leptos_options: options,
-        pool,
-    });
+    let router = server::startup::router(AppState::new(options, pool));
     let response = router
         .oneshot(
             Request::get("/services/payments-api/history")

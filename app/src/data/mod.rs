@@ -1,6 +1,7 @@
 //! The data layer: every SQL statement of Preflight lives under this module, in
 //! functions that take a `&PgPool` (or a transaction). Server-only.
 
+pub mod cache;
 pub mod cost_lines;
 pub mod drafts;
 pub mod events;

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::model::{
     ChecklistItem, ChecklistSection, CostLine, Phase, Risk, ServiceDocument, ServiceSummary,
 };
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
 #[derive(sqlx::FromRow)]
@@ -63,6 +63,8 @@ struct ServiceRow {
     description: String,
     team: String,
     target_go_live: Option<NaiveDate>,
+    created_at: DateTime<Utc>,
+    version: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -74,12 +76,37 @@ struct SectionRow {
 /// The whole service as one document. Read in one repeatable-read transaction so the
 /// parts agree with each other.
 pub async fn document(pool: &PgPool, slug: &str) -> Result<ServiceDocument, AppError> {
+    Ok(document_with_stamp(pool, slug).await?.0)
+}
+
+/// What identifies one state of a service's data: `(id, created_at, version)`. The
+/// version moves in the same transaction as any change to the service or the rows
+/// under it (migration `service_version`); `created_at` tells a re-created id apart.
+pub type Stamp = (i64, DateTime<Utc>, i64);
+
+/// The current stamp of `slug`, `None` when there is no such service.
+pub async fn stamp(pool: &PgPool, slug: &str) -> Result<Option<Stamp>, AppError> {
+    Ok(
+        sqlx::query_as("SELECT id, created_at, version FROM services WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+/// The document with the [`Stamp`] it was read at (see
+/// [`crate::data::cache`]).
+pub async fn document_with_stamp(
+    pool: &PgPool,
+    slug: &str,
+) -> Result<(ServiceDocument, Stamp), AppError> {
     let mut tx = pool.begin().await?;
     sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         .execute(&mut *tx)
         .await?;
     let service = sqlx::query_as::<_, ServiceRow>(
-        "SELECT id, slug, name, description, team, target_go_live FROM services WHERE slug = $1",
+        "SELECT id, slug, name, description, team, target_go_live, created_at, version
+         FROM services WHERE slug = $1",
     )
     .bind(slug)
     .fetch_optional(&mut *tx)
@@ -130,7 +157,8 @@ pub async fn document(pool: &PgPool, slug: &str) -> Result<ServiceDocument, AppE
 
     let readiness_percent = readiness(items.iter().map(|i| i.status)).percent();
     let sections = group_items(section_rows, items);
-    Ok(ServiceDocument {
+    let stamp = (service.id, service.created_at, service.version);
+    let doc = ServiceDocument {
         slug: service.slug,
         name: service.name,
         description: service.description,
@@ -141,7 +169,8 @@ pub async fn document(pool: &PgPool, slug: &str) -> Result<ServiceDocument, AppE
         phases,
         risks,
         cost_lines,
-    })
+    };
+    Ok((doc, stamp))
 }
 
 /// Puts items (already in order) under their sections (in order).

@@ -172,13 +172,18 @@ pub struct Portfolio {
 
 /// Every service's row, in the order given (the data layer sorts by name).
 pub fn build(services: &[ServiceFacts], today: NaiveDate) -> Portfolio {
-    let first = cost::month_start(today);
     Portfolio {
-        months: (0..HORIZON_MONTHS)
-            .filter_map(|i| first.checked_add_months(Months::new(i)))
-            .collect(),
+        months: months(today),
         rows: services.iter().map(|s| row(s, today)).collect(),
     }
+}
+
+/// The first day of each month of the projection, from today's month.
+pub fn months(today: NaiveDate) -> Vec<NaiveDate> {
+    let first = cost::month_start(today);
+    (0..HORIZON_MONTHS)
+        .filter_map(|i| first.checked_add_months(Months::new(i)))
+        .collect()
 }
 
 /// One service's figures (see the [module docs](self) for the rules).

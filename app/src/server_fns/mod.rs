@@ -23,7 +23,7 @@ pub async fn list_services() -> Result<Vec<ServiceSummary>, AppError> {
 #[server]
 pub async fn get_service(slug: String) -> Result<ServiceDocument, AppError> {
     let pool = crate::state::pool()?;
-    let doc = crate::data::services::document(&pool, &slug).await;
+    let doc = crate::state::cache()?.document(&pool, &slug).await;
     if let Err(AppError::NotFound(_)) = &doc
         && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
     {

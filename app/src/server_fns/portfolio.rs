@@ -25,11 +25,13 @@ pub async fn get_portfolio(view: PortfolioView) -> Result<PortfolioScreen, AppEr
         PortfolioProjectionChart, ServiceCost, portfolio_projection_chart,
     };
     use crate::charts::{HeatMapChart, heat_map_chart};
-    use crate::domain::portfolio::{build, heat_counts, page};
+    use crate::domain::portfolio::{heat_counts, page};
 
     let pool = crate::state::pool()?;
-    let facts = crate::data::portfolio::load(&pool).await?;
-    let portfolio = build(&facts, chrono::Utc::now().date_naive());
+    let cache = crate::state::cache()?;
+    let portfolio = cache
+        .portfolio(&pool, chrono::Utc::now().date_naive())
+        .await?;
     let mut matching = Vec::new();
     let page = page(&portfolio, &view, &mut matching);
     let shown = || matching.iter().map(|&i| &portfolio.rows[i]);

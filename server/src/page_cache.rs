@@ -1,0 +1,162 @@
+//! Rendered service pages, kept per service version. Rendering a checklist of sixty
+//! items dominates the service page's cost (profiled: four fifths of a request in
+//! tachys' HTML rendering and its allocations), while the page only changes when the
+//! service does. So a GET of `/services/{slug}[/{tab}]` looks up the service's stamp
+//! (one small query) and answers with the bytes rendered for that stamp, URL and day.
+//! Leptos offers no response cache and tower-http's layers do not know the database,
+//! hence this middleware.
+//!
+//! What the page shows must depend only on the URL, the service's rows, the day and
+//! the build: once pages vary by signed-in user, the user belongs in the key.
+
+use app::data::services::{Stamp, stamp};
+use app::state::AppState;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use chrono::{NaiveDate, Utc};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Bytes of pages kept at most; the least recently stored go first beyond it.
+const BYTES_KEPT: usize = 64 * 1024 * 1024;
+/// A page larger than this is served but not kept.
+const LARGEST_PAGE: usize = 4 * 1024 * 1024;
+
+#[derive(Clone, Default)]
+pub struct PageCache {
+    pages: Arc<Mutex<Pages>>,
+}
+
+#[derive(Default)]
+struct Pages {
+    by_uri: HashMap<String, Page>,
+    bytes: usize,
+    stored: u64,
+}
+
+struct Page {
+    stamp: Stamp,
+    day: NaiveDate,
+    stored: u64,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+/// The slug of a service page's path: `/services/{slug}` or `/services/{slug}/{tab}`,
+/// not the new-service form.
+pub fn service_slug(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("/services/")?;
+    let slug = rest.split('/').next()?;
+    let tabs = rest.split('/').count();
+    (tabs <= 2 && !slug.is_empty() && slug != "new").then_some(slug)
+}
+
+pub async fn cached_pages(
+    State((cache, state)): State<(PageCache, AppState)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let slug = match (request.method(), service_slug(request.uri().path())) {
+        (&Method::GET, Some(slug)) => slug.to_string(),
+        _ => return next.run(request).await,
+    };
+    let current = match stamp(&state.pool, &slug).await {
+        Ok(Some(current)) => current,
+        // Unknown services and database trouble: the page itself answers.
+        _ => return next.run(request).await,
+    };
+    let uri = request.uri().to_string();
+    let day = Utc::now().date_naive();
+    if let Some(hit) = cache.get(&uri, current, day) {
+        return hit;
+    }
+    let response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if response.status() != StatusCode::OK || !is_html {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let body = match axum::body::to_bytes(body, LARGEST_PAGE).await {
+        Ok(body) => body,
+        Err(e) => {
+            tracing::error!("service page {uri}: reading the rendered body failed: {e}");
+            return Response::builder()
+                .status(StatusCode::INTERNAL_SERVER_ERROR)
+                .body(Body::from("The page could not be rendered."))
+                .unwrap_or_default();
+        }
+    };
+    cache.put(uri, current, day, parts.headers.clone(), body.clone());
+    Response::from_parts(parts, Body::from(body))
+}
+
+impl PageCache {
+    fn get(&self, uri: &str, current: Stamp, day: NaiveDate) -> Option<Response> {
+        let pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+        let page = pages.by_uri.get(uri)?;
+        if page.stamp != current || page.day != day {
+            return None;
+        }
+        let mut response = Response::new(Body::from(page.body.clone()));
+        *response.headers_mut() = page.headers.clone();
+        Some(response)
+    }
+
+    fn put(&self, uri: String, stamp: Stamp, day: NaiveDate, headers: HeaderMap, body: Bytes) {
+        let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+        pages.stored += 1;
+        let stored = pages.stored;
+        pages.bytes += body.len();
+        if let Some(old) = pages.by_uri.insert(
+            uri,
+            Page {
+                stamp,
+                day,
+                stored,
+                headers,
+                body,
+            },
+        ) {
+            pages.bytes -= old.body.len();
+        }
+        while pages.bytes > BYTES_KEPT {
+            let Some(oldest) = pages
+                .by_uri
+                .iter()
+                .min_by_key(|(_, p)| p.stored)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            if let Some(old) = pages.by_uri.remove(&oldest) {
+                pages.bytes -= old.body.len();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::service_slug;
+
+    #[test]
+    fn only_service_pages_are_kept() {
+        assert_eq!(service_slug("/services/payments-api"), Some("payments-api"));
+        assert_eq!(
+            service_slug("/services/payments-api/costs"),
+            Some("payments-api")
+        );
+        assert_eq!(service_slug("/services/new"), None);
+        assert_eq!(service_slug("/services/"), None);
+        assert_eq!(service_slug("/services/a/b/c"), None);
+        assert_eq!(service_slug("/api/v1/services/a"), None);
+        assert_eq!(service_slug("/"), None);
+    }
+}
