@@ -189,6 +189,7 @@ impl Importer<'_> {
                 }
             }
         }
+        self.check_stated();
         self.match_steps();
         self.link_risks();
         self.rename_duplicate_sections();
@@ -267,6 +268,7 @@ impl Importer<'_> {
             recognised: self.recognised,
             skipped: self.skipped,
             repaired_mojibake: repaired,
+            discrepancies: self.discrepancies,
         })
     }
 }

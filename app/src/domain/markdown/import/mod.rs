@@ -25,14 +25,19 @@
 //!   their items done.
 //! - Everything else that carries text is listed as skipped, with the reason.
 
+mod costs;
 mod entries;
 mod finish;
 mod records;
+mod tables;
 
-use super::lines::{Line, Shape, classify};
+use costs::Stated;
+
+use super::lines::{Line, Shape, Table, classify};
 use super::words::*;
 use super::{
-    IMPORT_MAX_BYTES, ImportError, ImportKind, ImportPreview, RecognisedLine, SkippedLine,
+    Discrepancy, DiscrepancyKind, IMPORT_MAX_BYTES, ImportError, ImportKind, ImportPreview,
+    RecognisedLine, SkippedLine,
 };
 use crate::domain::validate as v;
 use crate::draft::{CostLineDraft, ItemDraft, PhaseDraft, RiskDraft};
@@ -55,8 +60,8 @@ pub fn import_markdown(text: &str, today: NaiveDate) -> Result<ImportPreview, Im
     }
     let (repaired, did_repair) = super::mojibake::repair(text);
     let normalised = repaired.replace("\r\n", "\n").replace('\r', "\n");
-    let lines = classify(&normalised);
-    let mut importer = Importer::new(&lines, today);
+    let doc = classify(&normalised);
+    let mut importer = Importer::new(&doc.lines, &doc.tables, today);
     importer.run();
     importer.finish(did_repair)
 }
@@ -133,6 +138,8 @@ struct Ctx {
     cost: Option<CostMode>,
     risk_list: Option<(i16, i16)>,
     title: bool,
+    /// The category the nearest heading names, for cost lines.
+    category: Option<CostCategory>,
 }
 
 struct Block {
@@ -184,6 +191,7 @@ struct Cost {
 
 struct Importer<'a> {
     lines: &'a [Line],
+    tables: &'a [Table],
     today: NaiveDate,
     checklist_mode: bool,
     blocks: Vec<Block>,
@@ -201,6 +209,15 @@ struct Importer<'a> {
     costs: Vec<Cost>,
     recognised: Vec<RecognisedLine>,
     skipped: Vec<SkippedLine>,
+    stated: Vec<Stated>,
+    /// Per block, the cost lines read while in it (its own body only).
+    block_costs: Vec<Range<usize>>,
+    /// Where the current subtotal's lines start.
+    subtotal_from: usize,
+    discrepancies: Vec<Discrepancy>,
+    /// The last risk read from a heading, with its block: sub-headings such as
+    /// "Mitigation" under it add to it.
+    last_risk: Option<(usize, usize)>,
 }
 
 fn heading_of(line: &Line) -> (usize, &str) {
@@ -211,14 +228,16 @@ fn heading_of(line: &Line) -> (usize, &str) {
 }
 
 impl<'a> Importer<'a> {
-    fn new(lines: &'a [Line], today: NaiveDate) -> Self {
+    fn new(lines: &'a [Line], tables: &'a [Table], today: NaiveDate) -> Self {
         let checklist_mode = lines
             .iter()
             .any(|l| matches!(l.shape, Shape::Checkbox { .. }));
         let blocks = split_blocks(lines);
         let produced = vec![false; blocks.len()];
+        let n_blocks = blocks.len();
         Importer {
             lines,
+            tables,
             today,
             checklist_mode,
             blocks,
@@ -236,6 +255,11 @@ impl<'a> Importer<'a> {
             costs: Vec::new(),
             recognised: Vec::new(),
             skipped: Vec::new(),
+            stated: Vec::new(),
+            block_costs: vec![0..0; n_blocks],
+            subtotal_from: 0,
+            discrepancies: Vec::new(),
+            last_risk: None,
         }
     }
 
@@ -258,6 +282,16 @@ impl<'a> Importer<'a> {
         });
     }
 
+    /// Code blocks, HTML and front matter: listed once, at their first line.
+    fn skip_hidden(&mut self, line: &Line) {
+        let reason = match line.shape {
+            Shape::Fence(n) => format!("code block ({n} lines), not imported"),
+            Shape::Hidden { what, lines } => format!("{what} ({lines} lines), not imported"),
+            _ => return,
+        };
+        self.skip(line, &reason);
+    }
+
     fn heading_text(&self, block: usize) -> &'a str {
         let lines = self.lines;
         self.blocks[block]
@@ -268,7 +302,10 @@ impl<'a> Importer<'a> {
     fn run(&mut self) {
         for bi in 0..self.blocks.len() {
             self.current_block = bi;
+            let start = self.costs.len();
+            self.subtotal_from = start;
             self.block(bi);
+            self.block_costs[bi] = start..self.costs.len();
         }
         // Headings under which nothing (and under whose sub-headings nothing) was
         // recognised are reported, so the preview accounts for every heading.
@@ -358,12 +395,29 @@ impl<'a> Importer<'a> {
             cost: None,
             risk_list: None,
             title: false,
+            category: lineage
+                .iter()
+                .rev()
+                .find_map(|t| costs::heading_category(t)),
         };
         let body_keys = self.field_keys(body.clone());
         let has_key = |ks: &[&str]| body_keys.iter().any(|k| ks.contains(&k.as_str()));
 
         if in_cost {
-            ctx.cost = Some(cost_mode(&clean));
+            // A heading that names no mode ("Compute", "Reserved Instances") reads as
+            // the nearest cost heading above it that does.
+            let mode = lineage
+                .iter()
+                .rev()
+                .filter(|t| about_cost(t) || *t == raw)
+                .find_map(|t| cost_mode(&clean_heading(t)))
+                .or_else(|| {
+                    lineage
+                        .iter()
+                        .rev()
+                        .find_map(|t| cost_mode(&clean_heading(t)))
+                });
+            ctx.cost = Some(mode.unwrap_or(CostMode::Baseline));
         }
         let phase_ref = matches!(ctx.cost, Some(CostMode::Phase(_)));
         if !phase_ref && has_key(&["risk", "impact", "likelihood", "probability", "severity"]) {
@@ -403,6 +457,7 @@ impl<'a> Importer<'a> {
             cost: None,
             risk_list: None,
             title: true,
+            category: None,
         }
     }
 
@@ -436,6 +491,9 @@ impl<'a> Importer<'a> {
                     l.shape,
                     Shape::Code
                         | Shape::Fence(_)
+                        | Shape::Hidden { .. }
+                        | Shape::Table
+                        | Shape::TableStart(_)
                         | Shape::Checkbox { .. }
                         | Shape::Heading { .. }
                         | Shape::Quote { .. }
@@ -553,6 +611,8 @@ impl<'a> Importer<'a> {
                     },
                     phase: None,
                 });
+                // The figure is now the line, so it is not checked against itself.
+                self.stated.retain(|s| s.line != line.no);
                 if let Some(r) = self
                     .recognised
                     .iter_mut()
@@ -603,7 +663,7 @@ fn split_blocks(lines: &[Line]) -> Vec<Block> {
     blocks
 }
 
-fn cost_mode(clean: &str) -> CostMode {
+fn cost_mode(clean: &str) -> Option<CostMode> {
     let w = words(clean);
     let lower = clean.to_lowercase();
     if clean
@@ -611,28 +671,28 @@ fn cost_mode(clean: &str) -> CostMode {
         .is_some_and(|s| s.eq_ignore_ascii_case("after "))
     {
         let text = clean[6..].trim().to_string();
-        return CostMode::Phase(PhaseRef::Named {
+        return Some(CostMode::Phase(PhaseRef::Named {
             number: phase_number(&text),
             text,
-        });
+        }));
     }
     if let Some(pos) = w.iter().position(|x| x == "phase")
         && let Some(n) = w.get(pos + 1).and_then(|n| n.parse::<u32>().ok())
     {
-        return CostMode::Phase(PhaseRef::Named {
+        return Some(CostMode::Phase(PhaseRef::Named {
             text: format!("Phase {n}"),
             number: Some(n),
-        });
+        }));
     }
     let has = |ks: &[&str]| w.iter().any(|x| ks.contains(&x.as_str()));
     if has(&["current", "baseline", "today", "existing"]) {
-        CostMode::Baseline
+        Some(CostMode::Baseline)
     } else if lower.contains("saving") || lower.contains("optimi") {
-        CostMode::Savings
+        Some(CostMode::Savings)
     } else if has(&["total", "totals", "summary", "projection"]) {
-        CostMode::Totals
+        Some(CostMode::Totals)
     } else {
-        CostMode::Baseline
+        None
     }
 }
 
@@ -706,6 +766,23 @@ pub(super) struct Money {
     label: String,
     cents: i64,
     rest: String,
+    /// Written as approximate ("~$140", "approx. $140").
+    approx: bool,
+}
+
+fn approximate(text: &str) -> bool {
+    let t = text.trim_start().to_lowercase();
+    ["~", "≈", "approx", "about", "ca.", "around"]
+        .iter()
+        .any(|p| t.starts_with(p))
+}
+
+/// The amount a field's value ends in after `=`: "2x c6g.large = $98/month".
+fn amount_after_equals(value: &str) -> Option<(usize, i64)> {
+    value
+        .match_indices('=')
+        .filter_map(|(i, _)| leading_amount(&value[i + 1..]).map(|(c, _)| (i + 1, c)))
+        .last()
 }
 
 /// `Label: $12.50/month (Category)`: the last `:` (or " - ") followed by an amount.
@@ -727,13 +804,30 @@ pub(super) fn money_line(text: &str) -> Option<Money> {
             }
         }
     }
+    if best.is_none()
+        && let Some(colon) = p.find(':')
+        && let Some((eq, _)) = amount_after_equals(&p[colon + 1..])
+    {
+        let label = clean_heading(&p[..colon]);
+        let after = &p[colon + 1 + eq..];
+        let (cents, rest) = leading_amount(after)?;
+        let what = p[colon + 1..colon + eq].trim_end_matches('=').trim();
+        return (!label.is_empty()).then(|| Money {
+            label,
+            cents,
+            rest: format!("{rest} {what}"),
+            approx: approximate(after),
+        });
+    }
     let (idx, len) = best?;
-    let (cents, rest) = leading_amount(&p[idx + len..])?;
+    let after = &p[idx + len..];
+    let (cents, rest) = leading_amount(after)?;
     let label = clean_heading(&p[..idx]);
     (!label.is_empty()).then(|| Money {
         label,
         cents,
         rest: rest.to_string(),
+        approx: approximate(after),
     })
 }
 
@@ -759,6 +853,14 @@ pub(super) fn is_total_label(label: &str) -> bool {
                         | "run"
                         | "rate"
                         | "new"
+                        | "optimized"
+                        | "optimised"
+                        | "target"
+                        | "projected"
+                        | "final"
+                        | "grand"
+                        | "overall"
+                        | "infrastructure"
                 )
             }))
 }
@@ -774,6 +876,19 @@ fn status_word(text: &str) -> Option<ItemStatus> {
     }
 }
 
+/// A risk's status as documents write it: Open / New / Identified / Active → open;
+/// Mitigating / In progress / Monitoring / Ongoing → mitigating; Accepted /
+/// Tolerated → accepted; Closed / Resolved / Mitigated / Done → closed.
 fn risk_status(text: &str) -> Option<RiskStatus> {
-    words(text).first().and_then(|w| w.parse().ok())
+    let w = words(text);
+    match w.first()?.as_str() {
+        "open" | "new" | "identified" | "active" => Some(RiskStatus::Open),
+        "mitigating" | "monitoring" | "monitored" | "ongoing" | "reducing" => {
+            Some(RiskStatus::Mitigating)
+        }
+        "in" if w.get(1).is_some_and(|x| x == "progress") => Some(RiskStatus::Mitigating),
+        "accepted" | "accept" | "tolerated" => Some(RiskStatus::Accepted),
+        "closed" | "resolved" | "mitigated" | "done" | "retired" => Some(RiskStatus::Closed),
+        other => other.parse().ok(),
+    }
 }

@@ -40,13 +40,15 @@ impl Importer<'_> {
         let mut into_mitigation = false;
         for line in &lines[self.blocks[bi].body.clone()] {
             match line.shape {
-                Shape::Blank | Shape::Rule | Shape::Code | Shape::Heading { .. } => continue,
-                Shape::Fence(n) => {
-                    self.skip(line, &format!("code block ({n} lines), not imported"));
+                Shape::Blank | Shape::Rule | Shape::Code | Shape::Table | Shape::Heading { .. } => {
                     continue;
                 }
-                Shape::Table => {
-                    self.skip(line, "table row, not imported");
+                Shape::Fence(_) | Shape::Hidden { .. } => {
+                    self.skip_hidden(line);
+                    continue;
+                }
+                Shape::TableStart(t) => {
+                    self.skip_table(t, "a table inside a risk, not imported");
                     continue;
                 }
                 _ => {}
@@ -176,11 +178,12 @@ impl Importer<'_> {
         let mut detail: Vec<String> = Vec::new();
         for line in &lines[self.blocks[bi].body.clone()] {
             match line.shape {
-                Shape::Blank | Shape::Rule | Shape::Code | Shape::Heading { .. } => {}
-                Shape::Fence(n) => {
-                    self.skip(line, &format!("code block ({n} lines), not imported"))
+                Shape::Blank | Shape::Rule | Shape::Code | Shape::Table | Shape::Heading { .. } => {
                 }
-                Shape::Table => self.skip(line, "table row, not imported"),
+                Shape::Fence(_) | Shape::Hidden { .. } => self.skip_hidden(line),
+                Shape::TableStart(t) => {
+                    self.skip_table(t, "a table inside an item's description, not imported")
+                }
                 _ => detail.push(plain(line.text())),
             }
         }
