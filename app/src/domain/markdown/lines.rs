@@ -267,6 +267,8 @@ pub fn classify(text: &str) -> Doc {
     let mut cell: Option<String> = None;
     let mut in_head = false;
     let mut pending_item: Option<(usize, bool)> = None;
+    // Inline comments (`- [x] Done <!-- note -->`): GitHub shows none of their text.
+    let mut comments: Vec<(usize, String)> = Vec::new();
 
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         // An item's first line is settled once its first inner event shows whether it
@@ -431,8 +433,8 @@ pub fn classify(text: &str) -> Doc {
                 let i = lines.line_of(range.start);
                 lines.set(i, Shape::Rule);
             }
-            Event::Html(_) => {
-                // HTML inside a paragraph or an item: comments and tags are not text.
+            Event::InlineHtml(h) if h.starts_with("<!--") => {
+                comments.push((lines.line_of(range.start), h.to_string()));
             }
             _ => {}
         }
@@ -459,6 +461,19 @@ pub fn classify(text: &str) -> Doc {
                     text: text.to_string(),
                 },
             );
+        }
+    }
+    for (i, comment) in comments {
+        if let Some(Some(shape)) = lines.shapes.get_mut(i) {
+            match shape {
+                Shape::Checkbox { text, .. }
+                | Shape::Bullet { text, .. }
+                | Shape::Numbered { text, .. }
+                | Shape::Heading { text, .. } => {
+                    *text = text.replace(&comment, "").trim().to_string()
+                }
+                _ => {}
+            }
         }
     }
     let out = (0..lines.len())

@@ -15,6 +15,8 @@ mod mojibake;
 mod words;
 
 #[cfg(test)]
+mod pattern_tests;
+#[cfg(test)]
 mod tests;
 
 pub use csv::items_csv;

@@ -400,6 +400,26 @@ impl<'a> Importer<'a> {
                 .rev()
                 .find_map(|t| costs::heading_category(t)),
         };
+        if let Some((rb, ri)) = self.last_risk
+            && parent == Some(rb)
+            && own.iter().any(|w| {
+                matches!(
+                    w.as_str(),
+                    "mitigation"
+                        | "mitigations"
+                        | "contingency"
+                        | "fallback"
+                        | "response"
+                        | "description"
+                        | "impact"
+                        | "details"
+                        | "context"
+                )
+            })
+        {
+            self.risk_part(bi, ri, &clean);
+            return;
+        }
         let body_keys = self.field_keys(body.clone());
         let has_key = |ks: &[&str]| body_keys.iter().any(|k| ks.contains(&k.as_str()));
 

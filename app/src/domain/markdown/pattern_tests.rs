@@ -1,0 +1,316 @@
+//! One made-up document per shape that real readiness documents take (issue 14):
+//! tables of checks, numbered task lists, comments and code, a risk register, a cost
+//! table, cost sections with subtotals and totals, savings strategies.
+
+use super::*;
+use chrono::NaiveDate;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 16).unwrap()
+}
+
+fn import(text: &str) -> ImportPreview {
+    import_markdown(text, today()).unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+const RISK_REGISTER: &str = "# Billing service
+
+## Risk Register
+
+### High Risks
+
+### R1: Single region deployment
+
+**Likelihood:** 2
+**Impact:** 5
+**Risk Level:** 10 (HIGH)
+**Owner:** Platform team
+**Status:** Open
+
+**Mitigation:**
+- Multi-AZ first
+- Cross-region backups
+
+**Contingency:**
+- Restore in a second region from backups
+
+### R2: Vendor lock-in
+
+**Likelihood:** 3
+**Impact:** 4
+**Risk Score:** 15 (HIGH)
+**Owner:** Architecture
+**Status:** Mitigating
+
+**Mitigation:**
+- Keep the data layer behind an interface
+
+### R3: Key person dependency
+
+- **Likelihood**: 4
+- **Impact**: 2
+- **Risk Level**: 8 (CRITICAL)
+- **Status**: Accepted
+
+#### Mitigation
+- Pair on every on-call change
+- Write runbooks
+
+#### Contingency
+1. Call the vendor's support line
+";
+
+fn dump(p: &ImportPreview) -> String {
+    format!(
+        "{:#?}\n{:#?}\n{:#?}\n{:#?}",
+        p.draft, p.recognised, p.skipped, p.discrepancies
+    )
+}
+
+#[test]
+fn risk_register_of_headings_with_bold_fields() {
+    let p = import(RISK_REGISTER);
+    let d = &p.draft;
+    let risks: Vec<_> = d
+        .risks
+        .iter()
+        .map(|r| {
+            (
+                r.title.as_str(),
+                r.likelihood,
+                r.impact,
+                r.status,
+                r.owner.as_str(),
+            )
+        })
+        .collect();
+    use crate::model::RiskStatus::*;
+    assert_eq!(
+        risks,
+        [
+            ("Single region deployment", 2, 5, Open, "Platform team"),
+            ("Vendor lock-in", 3, 4, Mitigating, "Architecture"),
+            ("Key person dependency", 4, 2, Accepted, ""),
+        ],
+        "{}",
+        dump(&p)
+    );
+    assert_eq!(
+        d.risks[0].mitigation,
+        "Multi-AZ first\nCross-region backups\nContingency:\nRestore in a second region from backups"
+    );
+    assert_eq!(
+        d.risks[2].mitigation,
+        "Pair on every on-call change\nWrite runbooks\nContingency:\nCall the vendor's support line"
+    );
+    // The mitigation and contingency sub-headings belong to the risk: no checklist.
+    assert!(d.sections.is_empty(), "{}", dump(&p));
+    // 15 is not 3 × 4; 8 is 4 × 2 but "critical" is not its level. 10 (HIGH) agrees.
+    let found: Vec<_> = p
+        .discrepancies
+        .iter()
+        .map(|x| (x.line, x.kind, x.subject.as_str(), x.found.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                26,
+                DiscrepancyKind::RiskScore,
+                "Vendor lock-in",
+                "3 × 4 = 12 (high)"
+            ),
+            (
+                37,
+                DiscrepancyKind::RiskScore,
+                "Key person dependency",
+                "4 × 2 = 8 (medium)"
+            ),
+        ]
+    );
+    assert_eq!(
+        p.discrepancies[0].message(),
+        "risk score 15 (HIGH) stated, 3 × 4 = 12 (high) from likelihood × impact; not used"
+    );
+    assert!(
+        p.recognised
+            .iter()
+            .any(|r| r.line == 11 && r.summary.contains("agrees"))
+    );
+    // "High Risks" above R1 does not change R1's own 2 × 5.
+    assert_eq!(p.skipped.len(), 1, "{:?}", p.skipped);
+}
+
+#[test]
+fn a_risk_without_its_own_scores_takes_the_stated_level() {
+    let p = import(
+        "## Risks\n\n### Critical Risks\n\n#### RISK-007 — Data loss\n\n**Impact:** 5\n**Risk Level:** HIGH\n",
+    );
+    let r = &p.draft.risks[0];
+    assert_eq!(
+        (r.title.as_str(), r.likelihood, r.impact),
+        ("Data loss", 4, 5)
+    );
+    assert!(p.discrepancies.is_empty());
+}
+
+const CHECK_TABLES: &str = "# Edge gateway
+
+## Readiness checks
+
+| Area | Check | Level | Scope | Status |
+|------|-------|:-----:|-------|--------|
+| Security | TLS on every listener | C | All endpoints | ✅ |
+| Security | WAF in front of the API | B | Public APIs | [x] |
+| Reliability | Multi-AZ deployment | C | All services | No |
+| Reliability | Chaos game day | A | Tier 1 | In progress |
+| Observability | SLOs defined | B | | Done |
+
+## Launch list
+
+| | Item | Owner | Done? |
+|---|---|---|---|
+| 🔴 | Rollback runbook | Ana | ✓ |
+| 🟡 | Load test at 2x peak | Bo | ❌ |
+| 🟢 | Status page | | Yes |
+| 🔴 | | | |
+
+## Contacts
+
+| Name | Phone |
+|------|-------|
+| Ana | 555-0100 |
+| Bo | 555-0101 |
+";
+
+#[test]
+fn tables_of_checks_with_levels_and_status() {
+    let p = import(CHECK_TABLES);
+    let d = &p.draft;
+    let sections: Vec<_> = d
+        .sections
+        .iter()
+        .map(|s| (s.name.as_str(), s.items.len()))
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            ("Security", 2),
+            ("Reliability", 2),
+            ("Observability", 1),
+            ("Launch list", 3)
+        ],
+        "{}",
+        dump(&p)
+    );
+    use crate::model::{ItemStatus::*, Priority::*};
+    let items: Vec<_> = d
+        .sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .map(|i| (i.title.as_str(), i.priority, i.status))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            ("TLS on every listener", Critical, Done),
+            ("WAF in front of the API", High, Done),
+            ("Multi-AZ deployment", Critical, Todo),
+            ("Chaos game day", Medium, InProgress),
+            ("SLOs defined", High, Done),
+            ("Rollback runbook", Critical, Done),
+            ("Load test at 2x peak", Medium, Todo),
+            ("Status page", Low, Done),
+        ]
+    );
+    assert_eq!(d.sections[0].items[0].detail, "Scope: All endpoints");
+    assert_eq!(d.sections[3].items[0].owner, "Ana");
+    // The row without a check, and the contacts table, are listed as skipped.
+    let skipped: Vec<_> = p
+        .skipped
+        .iter()
+        .map(|s| (s.line, s.reason.as_str()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            (20, "table row without a check, not imported"),
+            (22, "heading with nothing importable under it"),
+            (
+                24,
+                "table with no status, level or amount column, not imported (2 rows)"
+            ),
+        ],
+        "{}",
+        dump(&p)
+    );
+    assert!(
+        p.skipped[2]
+            .text
+            .starts_with("lines 24–27: | Name | Phone |")
+    );
+}
+
+#[test]
+fn numbered_task_lists_are_items() {
+    let p = import(
+        "# Auth\n\n## Security review\n\n1. [ ] Threat model reviewed\n2. [x] Pen test booked\n3. Not a box\n   1. [x] Nested box\n\n- [ ] Plain box\n",
+    );
+    let items: Vec<_> = p
+        .draft
+        .sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .map(|i| (i.title.as_str(), i.status))
+        .collect();
+    use crate::model::ItemStatus::*;
+    assert_eq!(
+        items,
+        [
+            ("Threat model reviewed", Todo),
+            ("Pen test booked", Done),
+            ("Nested box", Done),
+            ("Plain box", Todo),
+        ],
+        "{}",
+        dump(&p)
+    );
+    assert_eq!(p.skipped.len(), 1);
+    assert_eq!(p.skipped[0].line, 7);
+}
+
+#[test]
+fn comments_code_and_front_matter_are_not_read() {
+    let text = "---\ntitle: Not the name\nowner: nobody\n---\n\n# Worker\n\n## Checklist\n\n- [ ] Real item\n<!--\n- [ ] Hidden in a comment\n## Not a heading\n-->\n\n```sh\n# not a heading either\n- [ ] not an item\n```\n\n    - [ ] indented code\n\n- [x] Second real item <!-- note -->\n";
+    let p = import(text);
+    let d = &p.draft;
+    assert_eq!(d.name, "Worker");
+    let titles: Vec<_> = d
+        .sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .map(|i| i.title.as_str())
+        .collect();
+    assert_eq!(titles, ["Real item", "Second real item"], "{}", dump(&p));
+    assert_eq!(section_count(&p), 1);
+    let skipped: Vec<_> = p
+        .skipped
+        .iter()
+        .map(|s| (s.line, s.reason.as_str()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            (1, "front matter (4 lines), not imported"),
+            (11, "HTML comment (4 lines), not imported"),
+            (16, "code block (2 lines), not imported"),
+            (21, "code block (1 lines), not imported"),
+        ]
+    );
+    // Line numbers count the front matter.
+    assert_eq!(p.recognised[0].line, 6);
+}
+
+fn section_count(p: &ImportPreview) -> usize {
+    p.draft.sections.len()
+}
