@@ -3,6 +3,7 @@
 //! table, cost sections with subtotals and totals, savings strategies.
 
 use super::*;
+use crate::model::{CostCategory, CostKind};
 use chrono::NaiveDate;
 
 fn today() -> NaiveDate {
@@ -313,4 +314,187 @@ fn comments_code_and_front_matter_are_not_read() {
 
 fn section_count(p: &ImportPreview) -> usize {
     p.draft.sections.len()
+}
+
+fn cost_lines(p: &ImportPreview) -> Vec<(&str, CostKind, i64, CostCategory)> {
+    p.draft
+        .cost_lines
+        .iter()
+        .map(|l| (l.name.as_str(), l.kind, l.monthly_cents, l.category))
+        .collect()
+}
+
+fn discrepancies(p: &ImportPreview) -> Vec<(usize, String)> {
+    p.discrepancies
+        .iter()
+        .map(|d| (d.line, d.message()))
+        .collect()
+}
+
+const COST_TABLE: &str = "# Web shop
+
+## Cost Estimate
+
+| Service | Monthly Cost | Notes |
+|---------|-------------:|-------|
+| EKS control plane | $73.00 | one cluster |
+| RDS PostgreSQL db.t4g.medium | $58.40 | Multi-AZ |
+| NAT Gateway | $32.85 | |
+| CloudWatch Logs | $12.40 | 25 GB |
+| Secrets Manager | Free | first 30 days |
+| Support plan | TBD | |
+| **Total** | **$176.65** | |
+
+### Summary
+
+| Period | Total |
+|--------|------:|
+| Monthly | $176.65 |
+| Annual | $2,200.00 |
+";
+
+#[test]
+fn a_cost_table_gives_cost_lines_and_stated_totals() {
+    let p = import(COST_TABLE);
+    use CostCategory::*;
+    use CostKind::Baseline;
+    assert_eq!(
+        cost_lines(&p),
+        [
+            ("EKS control plane", Baseline, 7300, Compute),
+            ("RDS PostgreSQL db.t4g.medium", Baseline, 5840, Database),
+            ("NAT Gateway", Baseline, 3285, Networking),
+            ("CloudWatch Logs", Baseline, 1240, MonitoringLogging),
+            ("Secrets Manager", Baseline, 0, SecurityCompliance),
+        ],
+        "{}",
+        dump(&p)
+    );
+    // The total row and the monthly figure agree with the lines; the annual does not.
+    assert_eq!(
+        discrepancies(&p),
+        [(20, "$2,200.00 stated, $2,119.80 summed".to_string())]
+    );
+    let totals: Vec<_> = p
+        .recognised
+        .iter()
+        .filter(|r| r.kind == ImportKind::Total)
+        .map(|r| {
+            (
+                r.line,
+                r.summary.ends_with("agrees with the lines it covers"),
+            )
+        })
+        .collect();
+    assert_eq!(totals, [(13, true), (19, true), (20, false)]);
+    let skipped: Vec<_> = p
+        .skipped
+        .iter()
+        .map(|s| (s.line, s.reason.as_str()))
+        .collect();
+    assert_eq!(skipped, [(12, "table row without an amount, not imported")]);
+}
+
+const COST_SECTIONS: &str = "# Ledger API
+
+## Cost Estimate
+
+### Compute
+- **App servers**: 2x c6g.large = $98/month
+- **Bastion**: t4g.nano = $3.07/month
+**Subtotal**: ~$101/month
+
+### Database (RDS)
+**Primary**: db.r6g.large Multi-AZ = $350.40/month
+**Read replica**: $175.20/month
+**Subtotal**: $500.00/month
+
+### Security & Compliance
+**Secrets**: Free
+**WAF**: $11/month
+**Subtotal**: $11/month
+
+### Networking
+- **ALB**: $22.50/month
+- **Data transfer**: ~$9/month
+
+**Total Estimated Monthly Cost**: $669.17/month
+
+## Cost Optimization
+
+### 1. Reserved Instances
+Commit to one year for the database.
+**Estimated Savings**: $105/month
+
+### 2. Right-sizing
+**Current**: $98/month
+**Estimated Savings**: ~$30/month
+
+**Optimized Monthly Cost**: $550.00/month
+";
+
+#[test]
+fn cost_sections_with_subtotals_totals_and_savings() {
+    let p = import(COST_SECTIONS);
+    use CostCategory::*;
+    use CostKind::{Baseline, Saving};
+    assert_eq!(
+        cost_lines(&p),
+        [
+            ("App servers", Baseline, 9800, Compute),
+            ("Bastion", Baseline, 307, Compute),
+            ("Primary", Baseline, 35040, Database),
+            ("Read replica", Baseline, 17520, Database),
+            ("Secrets", Baseline, 0, SecurityCompliance),
+            ("WAF", Baseline, 1100, SecurityCompliance),
+            ("ALB", Baseline, 2250, Networking),
+            ("Data transfer", Baseline, 900, Networking),
+            ("Reserved Instances", Saving, -10500, Compute),
+            ("Right-sizing", Saving, -3000, Other),
+        ],
+        "{}",
+        dump(&p)
+    );
+    let start = NaiveDate::from_ymd_opt(2026, 12, 1);
+    assert!(
+        p.draft
+            .cost_lines
+            .iter()
+            .filter(|l| l.kind == Saving)
+            .all(|l| l.start_month == start)
+    );
+    // "~$101" is within rounding of $101.07; the database subtotal and the optimised
+    // figure are not what their lines give. The total agrees.
+    assert_eq!(
+        discrepancies(&p),
+        [
+            (13, "$500.00 stated, $525.60 summed".to_string()),
+            (36, "$550.00 stated, $534.17 summed".to_string()),
+        ],
+        "{}",
+        dump(&p)
+    );
+    let totals: Vec<_> = p
+        .recognised
+        .iter()
+        .filter(|r| r.kind == ImportKind::Total)
+        .map(|r| r.line)
+        .collect();
+    assert_eq!(totals, [8, 13, 18, 24, 36]);
+    let baseline: i64 = p
+        .draft
+        .cost_lines
+        .iter()
+        .filter(|l| l.kind == Baseline)
+        .map(|l| l.monthly_cents)
+        .sum();
+    assert_eq!(baseline, 66917);
+    // The strategy's "Current" figure is context, not a line.
+    assert!(
+        p.skipped
+            .iter()
+            .any(|s| s.line == 33 && s.reason.contains("before or after"))
+    );
+    let sections: Vec<_> = p.draft.sections.iter().map(|s| s.name.as_str()).collect();
+    assert!(sections.is_empty(), "{sections:?}");
 }

@@ -29,6 +29,8 @@ pub(super) enum Covers {
     Net,
     /// The savings so far ("Total Savings").
     Savings,
+    /// The additions so far: a figure written as a change ("Cost: +$70/month").
+    Additions,
 }
 
 #[derive(Debug, Clone)]
@@ -180,7 +182,11 @@ impl Importer<'_> {
         let annual = lw
             .iter()
             .any(|w| matches!(w.as_str(), "annual" | "annually" | "yearly" | "year"));
-        let covers = covers(&m.label);
+        let covers = if m.change {
+            Covers::Additions
+        } else {
+            covers(&m.label)
+        };
         let at = self.costs.len();
         self.stated.push(Stated {
             line: line.no,
@@ -207,12 +213,21 @@ impl Importer<'_> {
         phase: Option<PhaseRef>,
         ctx: &Ctx,
     ) {
+        let label = if kind == CostKind::Saving
+            && generic_saving(&m.label)
+            && !ctx.title
+            && !generic_cost_heading(&ctx.section)
+        {
+            ctx.section.clone()
+        } else {
+            m.label.clone()
+        };
         let category = m
             .rest
             .split(['(', ')'])
             .find_map(category_label)
             .or(ctx.category)
-            .unwrap_or_else(|| guess_category(&m.label));
+            .unwrap_or_else(|| guess_category(&label));
         let (cents, start_month) = match kind {
             CostKind::Saving => {
                 let start = iso_dates(&m.rest)
@@ -226,15 +241,6 @@ impl Importer<'_> {
                 )
             }
             _ => (m.cents, None),
-        };
-        let label = if kind == CostKind::Saving
-            && generic_saving(&m.label)
-            && !ctx.title
-            && !generic_cost_heading(&ctx.section)
-        {
-            ctx.section.clone()
-        } else {
-            m.label.clone()
         };
         let name = clip(&label, v::TITLE_MAX);
         let mut summary = format!(
@@ -307,6 +313,7 @@ impl Importer<'_> {
                     sum(section.clone(), &gross),
                 ],
                 Covers::Net => vec![sum(so_far.clone(), &any), sum(so_far.clone(), &gross)],
+                Covers::Additions => vec![sum(so_far.clone(), &|k| k == CostKind::Addition)],
                 Covers::Savings => vec![
                     sum(section.clone(), &saving).map(i64::saturating_abs),
                     sum(so_far.clone(), &saving).map(i64::saturating_abs),
@@ -339,12 +346,19 @@ impl Importer<'_> {
             let note = if agrees {
                 " — agrees with the lines it covers".to_string()
             } else {
+                let show = |c: i64| {
+                    if s.covers == Covers::Additions {
+                        format_cents_change(c)
+                    } else {
+                        format_cents(c)
+                    }
+                };
                 let d = Discrepancy {
                     line: s.line,
                     kind: DiscrepancyKind::CostTotal,
                     subject: s.label.clone(),
-                    stated: format_cents(stated_cents),
-                    found: format_cents(preferred),
+                    stated: show(stated_cents),
+                    found: show(preferred),
                     stated_cents: Some(stated_cents),
                     summed_cents: Some(preferred),
                 };

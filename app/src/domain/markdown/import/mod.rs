@@ -788,6 +788,8 @@ pub(super) struct Money {
     rest: String,
     /// Written as approximate ("~$140", "approx. $140").
     approx: bool,
+    /// Written as a change ("+$70/month"): compared with the additions.
+    change: bool,
 }
 
 fn approximate(text: &str) -> bool {
@@ -837,6 +839,7 @@ pub(super) fn money_line(text: &str) -> Option<Money> {
             cents,
             rest: format!("{rest} {what}"),
             approx: approximate(after),
+            change: after.trim_start().starts_with('+'),
         });
     }
     let (idx, len) = best?;
@@ -848,6 +851,7 @@ pub(super) fn money_line(text: &str) -> Option<Money> {
         cents,
         rest: rest.to_string(),
         approx: approximate(after),
+        change: after.trim_start().starts_with('+'),
     })
 }
 

@@ -477,6 +477,7 @@ impl Importer<'_> {
                 cents,
                 rest,
                 approx: amount_text.trim_start().starts_with(['~', '≈']),
+                change: amount_text.trim_start().starts_with('+'),
             };
             self.money(&line, m, ctx);
         }
