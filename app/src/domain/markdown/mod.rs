@@ -17,6 +17,8 @@ mod words;
 #[cfg(test)]
 mod pattern_tests;
 #[cfg(test)]
+mod reader_props;
+#[cfg(test)]
 mod tests;
 
 pub use csv::items_csv;
