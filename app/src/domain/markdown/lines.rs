@@ -464,16 +464,14 @@ pub fn classify(text: &str) -> Doc {
         }
     }
     for (i, comment) in comments {
-        if let Some(Some(shape)) = lines.shapes.get_mut(i) {
-            match shape {
-                Shape::Checkbox { text, .. }
-                | Shape::Bullet { text, .. }
-                | Shape::Numbered { text, .. }
-                | Shape::Heading { text, .. } => {
-                    *text = text.replace(&comment, "").trim().to_string()
-                }
-                _ => {}
-            }
+        if let Some(Some(
+            Shape::Checkbox { text, .. }
+            | Shape::Bullet { text, .. }
+            | Shape::Numbered { text, .. }
+            | Shape::Heading { text, .. },
+        )) = lines.shapes.get_mut(i)
+        {
+            *text = text.replace(&comment, "").trim().to_string();
         }
     }
     let out = (0..lines.len())

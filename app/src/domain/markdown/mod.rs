@@ -4,7 +4,8 @@
 //! result gives the same [`Structure`]; `items_csv` lists the items as CSV.
 //!
 //! Pure functions over plain values: no I/O, no framework; compiled for the server and
-//! the browser. The recognition rules are documented in `import.rs` and `words.rs`.
+//! the browser. The recognition rules are documented in `import/mod.rs` (and the
+//! modules beside it) and `words.rs`; pulldown-cmark reads the Markdown (`lines.rs`).
 
 mod csv;
 mod document;

@@ -498,3 +498,35 @@ fn cost_sections_with_subtotals_totals_and_savings() {
     let sections: Vec<_> = p.draft.sections.iter().map(|s| s.name.as_str()).collect();
     assert!(sections.is_empty(), "{sections:?}");
 }
+
+#[test]
+fn risk_tables_give_one_risk_per_row() {
+    let p = import(
+        "# S\n\n## Risks\n\n| Risk | Likelihood | Impact | Owner | Mitigation |\n|---|---|---|---|---|\n| Vendor lock-in | 3 | 4 | Ana | Abstractions |\n| Data loss | Low | 5 | | Backups |\n\n## Known limitations\n\n| Limitation | Severity |\n|---|---|\n| Single region | High |\n",
+    );
+    let risks: Vec<_> = p
+        .draft
+        .risks
+        .iter()
+        .map(|r| {
+            (
+                r.title.as_str(),
+                r.likelihood,
+                r.impact,
+                r.owner.as_str(),
+                r.mitigation.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        risks,
+        [
+            ("Vendor lock-in", 3, 4, "Ana", "Abstractions"),
+            ("Data loss", 2, 5, "", "Backups"),
+            ("Single region", 4, 4, "", ""),
+        ],
+        "{}",
+        dump(&p)
+    );
+    assert!(p.draft.sections.is_empty());
+}

@@ -1,35 +1,44 @@
 //! Import: a readiness document in, a [`ServiceDraft`] and a line-by-line report out.
 //!
-//! How the document is read (the rules the preview explains to users):
+//! How the document is read (the rules the preview explains to users). pulldown-cmark
+//! decides what is structure (see `lines.rs`): nothing in a code block, an HTML block
+//! or comment, YAML front matter or a blockquote is a heading, item or field.
 //! - The first `#` heading names the service; prose and `>` quotes under it are the
 //!   description; `**Team**:`, `**Target go-live**:` and `**Slug**:` fields set those.
 //! - Every other heading opens a block, read according to what it is:
-//!   - under a heading about costs ("cost", "pricing", "budget"): `Name: $12.50` lines
-//!     are cost lines. A heading naming a phase ("After Phase 1") makes them additions
-//!     of that phase; "Current"/"Baseline" makes them baseline; "Savings"/
-//!     "Optimisation" savings; "Total" totals. Lines labelled Total, Monthly, Annual
-//!     or Cost are totals, shown but not stored; a baseline heading with only a total
-//!     becomes one baseline line named after the heading.
-//!   - a heading whose body has `Risk:`, `Impact:` or `Likelihood:` fields is a risk;
-//!     one with `Action:`/`Implementation:` fields is a checklist item.
+//!   - under a heading about costs ("cost", "pricing", "budget"): amounts are cost
+//!     lines and stated figures (`costs.rs`). A heading naming a phase ("After Phase
+//!     1") makes them additions of that phase; "Current"/"Baseline" baseline;
+//!     "Savings"/"Optimisation" savings; "Total"/"Summary" totals; a heading naming
+//!     none of these ("Compute", "Reserved Instances") reads as the nearest one above
+//!     it that does. A baseline heading with only a total becomes one baseline line
+//!     named after the heading.
+//!   - a heading whose body has `Risk:`, `Impact:` or `Likelihood:` fields is a risk
+//!     (`records.rs`); "Mitigation"/"Contingency" headings under it add to it. One
+//!     with `Action:`/`Implementation:` fields is a checklist item.
 //!   - "Phase N …" headings (or the headings directly under an "Implementation Plan"/
 //!     "Roadmap"/"Phases" heading) are phases, with weeks from "(Week 1-2)" or
 //!     "(Month 2)", `Estimated Effort` and `Cost Impact` fields, and their list.
 //!   - headings about risks or limitations hold one risk per list entry.
 //!   - any other heading is a checklist section.
-//! - `- [ ]`/`- [x]` lines are always items. When a document has checkboxes they are
-//!   its checklist: other list entries are not items, and the entries listed under a
-//!   phase assign the best-matching checklist item to that phase (a step that matches
-//!   none is kept in the phase's goal). Without checkboxes, list entries under
+//! - Tables are read by their columns (`tables.rs`): checks become items, a money
+//!   column cost lines, likelihood and impact columns risks; others are skipped.
+//! - Task boxes (`- [ ]`, `1. [x]`) are always items. When a document has them they
+//!   are its checklist: other list entries are not items, and the entries listed
+//!   under a phase assign the best-matching checklist item to that phase (a step that
+//!   matches none is kept in the phase's goal). Without boxes, list entries under
 //!   headings are items; headings marked ✅ or saying "Implemented"/"Completed" make
 //!   their items done.
 //! - Everything else that carries text is listed as skipped, with the reason.
 
 mod costs;
 mod entries;
+mod fields;
 mod finish;
 mod records;
 mod tables;
+
+use fields::*;
 
 use costs::Stated;
 
@@ -746,173 +755,4 @@ fn split_weeks(clean: &str) -> (String, Option<(i64, i64)>) {
         clean.to_string(),
         week_range(clean).filter(|_| clean.to_lowercase().contains("week")),
     )
-}
-
-/// `**Key**: value`, `**Key:** value`, `*Key*: value` or a plain `Key: value` with a
-/// short key. Returns the key (emphasis removed), the value, and whether it was bold.
-pub(super) fn field(text: &str) -> Option<(String, String, bool)> {
-    let t = text.trim();
-    for mark in ["**", "__", "*", "_"] {
-        if let Some(rest) = t.strip_prefix(mark)
-            && let Some(end) = rest.find(mark)
-        {
-            let key = rest[..end].trim();
-            let after = rest[end + mark.len()..].trim_start();
-            let (key, value) = if let Some(k) = key.strip_suffix(':') {
-                (k.trim(), after)
-            } else if let Some(v) = after.strip_prefix(':') {
-                (key, v)
-            } else {
-                continue;
-            };
-            if key.is_empty() {
-                return None;
-            }
-            return Some((plain(key), value.trim().to_string(), true));
-        }
-    }
-    let (key, value) = t
-        .split_once(": ")
-        .or_else(|| t.strip_suffix(':').map(|k| (k, "")))?;
-    let short = !key.is_empty()
-        && key.split_whitespace().count() <= 4
-        && key
-            .chars()
-            .all(|c| c.is_alphanumeric() || " -/&'".contains(c));
-    short.then(|| (key.trim().to_string(), value.trim().to_string(), false))
-}
-
-pub(super) struct Money {
-    label: String,
-    cents: i64,
-    rest: String,
-    /// Written as approximate ("~$140", "approx. $140").
-    approx: bool,
-    /// Written as a change ("+$70/month"): compared with the additions.
-    change: bool,
-}
-
-fn approximate(text: &str) -> bool {
-    let t = text.trim_start().to_lowercase();
-    ["~", "≈", "approx", "about", "ca.", "around"]
-        .iter()
-        .any(|p| t.starts_with(p))
-}
-
-/// The amount a field's value ends in after `=`: "2x c6g.large = $98/month".
-fn amount_after_equals(value: &str) -> Option<(usize, i64)> {
-    value
-        .match_indices('=')
-        .filter_map(|(i, _)| leading_amount(&value[i + 1..]).map(|(c, _)| (i + 1, c)))
-        .last()
-}
-
-/// `Label: $12.50/month (Category)`: the last `:` (or " - ") followed by an amount.
-pub(super) fn money_line(text: &str) -> Option<Money> {
-    let p = plain(text);
-    let mut best: Option<(usize, usize)> = None;
-    for (idx, _) in p.match_indices(':') {
-        if leading_amount(&p[idx + 1..]).is_some() {
-            best = Some((idx, 1));
-        }
-    }
-    if best.is_none() {
-        for sep in [" - ", " – ", " — "] {
-            if let Some(idx) = p.rfind(sep)
-                && leading_amount(&p[idx + sep.len()..]).is_some()
-            {
-                best = Some((idx, sep.len()));
-                break;
-            }
-        }
-    }
-    if best.is_none()
-        && let Some(colon) = p.find(':')
-        && let Some((eq, _)) = amount_after_equals(&p[colon + 1..])
-    {
-        let label = clean_heading(&p[..colon]);
-        let after = &p[colon + 1 + eq..];
-        let (cents, rest) = leading_amount(after)?;
-        let what = p[colon + 1..colon + eq].trim_end_matches('=').trim();
-        return (!label.is_empty()).then(|| Money {
-            label,
-            cents,
-            rest: format!("{rest} {what}"),
-            approx: approximate(after),
-            change: after.trim_start().starts_with('+'),
-        });
-    }
-    let (idx, len) = best?;
-    let after = &p[idx + len..];
-    let (cents, rest) = leading_amount(after)?;
-    let label = clean_heading(&p[..idx]);
-    (!label.is_empty()).then(|| Money {
-        label,
-        cents,
-        rest: rest.to_string(),
-        approx: approximate(after),
-        change: after.trim_start().starts_with('+'),
-    })
-}
-
-pub(super) fn is_total_label(label: &str) -> bool {
-    let w = words(label);
-    w.iter()
-        .any(|x| matches!(x.as_str(), "total" | "subtotal" | "totals" | "sum"))
-        || (!w.is_empty()
-            && w.iter().all(|x| {
-                matches!(
-                    x.as_str(),
-                    "monthly"
-                        | "annual"
-                        | "annually"
-                        | "yearly"
-                        | "cost"
-                        | "costs"
-                        | "now"
-                        | "month"
-                        | "year"
-                        | "per"
-                        | "estimated"
-                        | "run"
-                        | "rate"
-                        | "new"
-                        | "optimized"
-                        | "optimised"
-                        | "target"
-                        | "projected"
-                        | "final"
-                        | "grand"
-                        | "overall"
-                        | "infrastructure"
-                )
-            }))
-}
-
-fn status_word(text: &str) -> Option<ItemStatus> {
-    let t = text.trim().to_lowercase().replace(['-', '_'], " ");
-    match t.as_str() {
-        "todo" | "to do" | "open" => Some(ItemStatus::Todo),
-        "in progress" | "doing" | "started" => Some(ItemStatus::InProgress),
-        "done" | "complete" | "completed" => Some(ItemStatus::Done),
-        "n/a" | "na" | "not applicable" => Some(ItemStatus::NotApplicable),
-        _ => None,
-    }
-}
-
-/// A risk's status as documents write it: Open / New / Identified / Active → open;
-/// Mitigating / In progress / Monitoring / Ongoing → mitigating; Accepted /
-/// Tolerated → accepted; Closed / Resolved / Mitigated / Done → closed.
-fn risk_status(text: &str) -> Option<RiskStatus> {
-    let w = words(text);
-    match w.first()?.as_str() {
-        "open" | "new" | "identified" | "active" => Some(RiskStatus::Open),
-        "mitigating" | "monitoring" | "monitored" | "ongoing" | "reducing" => {
-            Some(RiskStatus::Mitigating)
-        }
-        "in" if w.get(1).is_some_and(|x| x == "progress") => Some(RiskStatus::Mitigating),
-        "accepted" | "accept" | "tolerated" => Some(RiskStatus::Accepted),
-        "closed" | "resolved" | "mitigated" | "done" | "retired" => Some(RiskStatus::Closed),
-        other => other.parse().ok(),
-    }
 }

@@ -296,7 +296,7 @@ fn col(roles: &[Role], role: Role) -> Option<usize> {
     roles.iter().position(|r| *r == role)
 }
 
-fn cell<'t>(row: &'t [String], c: Option<usize>) -> &'t str {
+fn cell(row: &[String], c: Option<usize>) -> &str {
     c.and_then(|c| row.get(c)).map_or("", String::as_str)
 }
 
@@ -316,7 +316,9 @@ impl Importer<'_> {
                 ti,
                 "table without a column of names or checks, not imported",
             );
-        } else if has(Role::Likelihood) && has(Role::Impact) {
+        } else if (has(Role::Likelihood) && has(Role::Impact))
+            || (ctx.risk_list.is_some() && !has(Role::Money))
+        {
             self.risk_table(table, &roles, ctx);
         } else if has(Role::Money) && !has(Role::Status) {
             self.cost_table(table, &roles, ctx);
@@ -483,8 +485,11 @@ impl Importer<'_> {
         }
     }
 
-    fn risk_table(&mut self, table: &Table, roles: &[Role], _ctx: &Ctx) {
+    /// Likelihood and impact from their columns, else from a level column's word
+    /// (the rule of [`severity`]), else from the heading's.
+    fn risk_table(&mut self, table: &Table, roles: &[Role], ctx: &Ctx) {
         let title_c = col(roles, Role::Title);
+        let level_c = col(roles, Role::Level);
         let like_c = col(roles, Role::Likelihood);
         let impact_c = col(roles, Role::Impact);
         let owner_c = col(roles, Role::Owner);
@@ -494,8 +499,11 @@ impl Importer<'_> {
             if title.is_empty() {
                 continue;
             }
-            let likelihood = score(&plain(cell(row, like_c)), false).unwrap_or(3);
-            let impact = score(&plain(cell(row, impact_c)), true).unwrap_or(3);
+            let fallback = severity(cell(row, level_c))
+                .or(ctx.risk_list)
+                .unwrap_or((3, 3));
+            let likelihood = score(&plain(cell(row, like_c)), false).unwrap_or(fallback.0);
+            let impact = score(&plain(cell(row, impact_c)), true).unwrap_or(fallback.1);
             let mut mitigation: Vec<String> = Vec::new();
             let mut description: Vec<String> = Vec::new();
             for (c, role) in roles.iter().enumerate() {
