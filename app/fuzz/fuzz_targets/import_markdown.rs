@@ -14,7 +14,10 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data)
         && let Ok(preview) = import_markdown(text, today)
     {
-        assert!(preview.draft.validated().is_ok(), "an imported draft is valid");
+        assert!(
+            preview.draft.validated().is_ok(),
+            "an imported draft is valid"
+        );
         let again = import_markdown(&export_markdown(&preview.draft), today);
         assert!(again.is_ok(), "an export imports again: {again:?}");
     }
