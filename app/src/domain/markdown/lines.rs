@@ -290,9 +290,6 @@ pub fn classify(text: &str) -> Doc {
                 Event::Start(Tag::Paragraph) => pending_item = Some((line, ordered)),
                 _ => set_entry(&mut lines, line, ordered),
             }
-            if pending_item.is_some() {
-                continue;
-            }
         }
         match event {
             Event::Start(tag) => match tag {
@@ -614,6 +611,16 @@ mod tests {
             ]
         );
         assert_eq!((t.first_line, t.last_line, t.end), (1, 4, 4));
+    }
+
+    #[test]
+    fn loose_and_nested_lists_keep_their_kind() {
+        let s = shapes("1. [ ] a\n\n2. b\n   - c\n\n     1. d\n- [x] e\n");
+        assert!(matches!(s[0], Shape::Checkbox { mark: ' ', .. }));
+        assert!(matches!(s[2], Shape::Numbered { .. }));
+        assert!(matches!(s[3], Shape::Bullet { indent: 3, .. }));
+        assert!(matches!(s[5], Shape::Numbered { indent: 5, .. }));
+        assert!(matches!(s[6], Shape::Checkbox { mark: 'x', .. }));
     }
 
     #[test]
