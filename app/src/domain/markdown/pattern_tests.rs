@@ -530,3 +530,59 @@ fn risk_tables_give_one_risk_per_row() {
     );
     assert!(p.draft.sections.is_empty());
 }
+
+const SAVINGS: &str = "# Search
+
+## Monthly Costs
+- **OpenSearch cluster**: 3x r6g.large = $360/month
+- **Workers**: $140/month
+
+## Cost Optimization Strategies
+
+### Reserved Instances
+Commit the cluster for a year.
+- **Estimated Savings**: ~$110/month
+- **Effort**: low
+
+### Right-sizing
+- **Current**: $140/month
+- **After**: $100/month
+- **Monthly savings**: $40/month
+
+### Spot workers: -$25/month
+
+**Total Savings**: $175/month
+**Target Monthly Cost**: $325/month
+";
+
+#[test]
+fn savings_take_their_strategy_names() {
+    let p = import(SAVINGS);
+    use CostCategory::*;
+    use CostKind::{Baseline, Saving};
+    assert_eq!(
+        cost_lines(&p),
+        [
+            ("OpenSearch cluster", Baseline, 36000, Database),
+            ("Workers", Baseline, 14000, Other),
+            ("Reserved Instances", Saving, -11000, Compute),
+            ("Right-sizing", Saving, -4000, Other),
+        ],
+        "{}",
+        dump(&p)
+    );
+    // $110 + $40 is $150 of savings, not the $175 stated; $500 − $150 is the $350
+    // target, not the stated $325. Neither is taken as a saving.
+    assert_eq!(
+        discrepancies(&p),
+        [
+            (21, "$175.00 stated, $150.00 summed".to_string()),
+            (22, "$325.00 stated, $350.00 summed".to_string()),
+        ],
+        "{}",
+        dump(&p)
+    );
+    let skipped: Vec<_> = p.skipped.iter().map(|s| s.line).collect();
+    assert_eq!(skipped, [10, 12, 15, 16], "{:?}", p.skipped);
+    assert!(p.draft.sections.is_empty());
+}

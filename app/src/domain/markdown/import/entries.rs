@@ -273,6 +273,11 @@ impl Importer<'_> {
             return next;
         }
         let bold_field = field.as_ref().is_some_and(|f| f.2);
+        if bold_field && ctx.cost.is_some() && ctx.phase.is_none() {
+            // "**Effort**: low" beside a saving describes it; it is not a check.
+            self.skip(line, "field not used by the importer");
+            return i + 1;
+        }
         let is_text = matches!(line.shape, Shape::Text { .. });
         if is_text && ctx.title {
             self.description.push(text.to_string());
