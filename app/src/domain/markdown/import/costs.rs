@@ -127,6 +127,65 @@ fn covers(label: &str) -> Covers {
     }
 }
 
+/// Running sums of the cost lines by kind: a document with thousands of totals is
+/// checked in linear time.
+struct Prefix {
+    /// Per kind (baseline, addition, saving): sums and counts of the lines before
+    /// each index. `i128` so a difference of two sums is exact.
+    sums: [Vec<i128>; 3],
+    counts: [Vec<usize>; 3],
+}
+
+fn kind_index(kind: CostKind) -> usize {
+    match kind {
+        CostKind::Baseline => 0,
+        CostKind::Addition => 1,
+        CostKind::Saving => 2,
+    }
+}
+
+impl Prefix {
+    fn new(costs: &[Cost]) -> Prefix {
+        let mut sums: [Vec<i128>; 3] = Default::default();
+        let mut counts: [Vec<usize>; 3] = Default::default();
+        for k in 0..3 {
+            sums[k].push(0);
+            counts[k].push(0);
+        }
+        for c in costs {
+            let at = kind_index(c.draft.kind);
+            for k in 0..3 {
+                let (s, n) = (sums[k][sums[k].len() - 1], counts[k][counts[k].len() - 1]);
+                if k == at {
+                    sums[k].push(s + i128::from(c.draft.monthly_cents));
+                    counts[k].push(n + 1);
+                } else {
+                    sums[k].push(s);
+                    counts[k].push(n);
+                }
+            }
+        }
+        Prefix { sums, counts }
+    }
+
+    /// The sum of the lines of these kinds in `range`; `None` when it holds none.
+    fn sum(&self, range: Range<usize>, kinds: &[CostKind]) -> Option<i64> {
+        let len = self.counts[0].len();
+        let (a, b) = (range.start.min(len - 1), range.end.min(len - 1));
+        if a >= b {
+            return None;
+        }
+        let mut total: i128 = 0;
+        let mut lines = 0;
+        for kind in kinds {
+            let k = kind_index(*kind);
+            total += self.sums[k][b] - self.sums[k][a];
+            lines += self.counts[k][b] - self.counts[k][a];
+        }
+        (lines > 0).then(|| total.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64)
+    }
+}
+
 impl Importer<'_> {
     pub(super) fn money(&mut self, line: &Line, m: Money, ctx: &Ctx) {
         let lw = words(&m.label);
@@ -274,6 +333,14 @@ impl Importer<'_> {
     /// no lines to compare is only shown.
     pub(super) fn check_stated(&mut self) {
         let stated = std::mem::take(&mut self.stated);
+        let prefix = Prefix::new(&self.costs);
+        let totals: std::collections::HashMap<usize, usize> = self
+            .recognised
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.kind == ImportKind::Total)
+            .map(|(i, r)| (r.line, i))
+            .collect();
         for s in &stated {
             let own = self.block_costs.get(s.block).cloned().unwrap_or(0..0);
             let section = if s.at > s.since {
@@ -281,22 +348,12 @@ impl Importer<'_> {
             } else {
                 own.clone()
             };
-            let sum = |range: Range<usize>, keep: &dyn Fn(CostKind) -> bool| {
-                let lines: Vec<&Cost> = self
-                    .costs
-                    .get(range)
-                    .map(|c| c.iter().filter(|c| keep(c.draft.kind)).collect())
-                    .unwrap_or_default();
-                (!lines.is_empty()).then(|| {
-                    lines
-                        .iter()
-                        .fold(0i64, |acc, c| acc.saturating_add(c.draft.monthly_cents))
-                })
-            };
-            let gross = |k: CostKind| k != CostKind::Saving;
-            let saving = |k: CostKind| k == CostKind::Saving;
-            let any = |_: CostKind| true;
-            let baseline = |k: CostKind| k == CostKind::Baseline;
+            let sum = |range: Range<usize>, kinds: &[CostKind]| prefix.sum(range, kinds);
+            let gross = [CostKind::Baseline, CostKind::Addition];
+            let saving = [CostKind::Saving];
+            let any = [CostKind::Baseline, CostKind::Addition, CostKind::Saving];
+            let baseline = [CostKind::Baseline];
+            let additions = [CostKind::Addition];
             let so_far = 0..own.end;
             let readings: Vec<Option<i64>> = match s.covers {
                 Covers::Section => vec![
@@ -313,7 +370,7 @@ impl Importer<'_> {
                     sum(section.clone(), &gross),
                 ],
                 Covers::Net => vec![sum(so_far.clone(), &any), sum(so_far.clone(), &gross)],
-                Covers::Additions => vec![sum(so_far.clone(), &|k| k == CostKind::Addition)],
+                Covers::Additions => vec![sum(so_far.clone(), &additions)],
                 Covers::Savings => vec![
                     sum(section.clone(), &saving).map(i64::saturating_abs),
                     sum(so_far.clone(), &saving).map(i64::saturating_abs),
@@ -366,10 +423,9 @@ impl Importer<'_> {
                 self.discrepancies.push(d);
                 note
             };
-            if let Some(r) = self
-                .recognised
-                .iter_mut()
-                .find(|r| r.line == s.line && r.kind == ImportKind::Total)
+            if let Some(r) = totals
+                .get(&s.line)
+                .and_then(|i| self.recognised.get_mut(*i))
             {
                 r.summary.push_str(&note);
             }

@@ -163,7 +163,6 @@ struct Block {
 struct Section {
     name: String,
     parent: String,
-    key: String,
     items: Vec<Item>,
 }
 
@@ -212,6 +211,8 @@ struct Importer<'a> {
     team: String,
     go_live: Option<NaiveDate>,
     sections: Vec<Section>,
+    /// Index of each section by key: documents may hold thousands.
+    section_keys: std::collections::HashMap<String, usize>,
     phases: Vec<Phase>,
     steps: Vec<Step>,
     risks: Vec<RiskAcc>,
@@ -258,6 +259,7 @@ impl<'a> Importer<'a> {
             team: String::new(),
             go_live: None,
             sections: Vec::new(),
+            section_keys: Default::default(),
             phases: Vec::new(),
             steps: Vec::new(),
             risks: Vec::new(),
@@ -533,8 +535,8 @@ impl<'a> Importer<'a> {
     }
 
     fn ensure_section(&mut self, ctx: &Ctx) -> usize {
-        if let Some(i) = self.sections.iter().position(|s| s.key == ctx.section_key) {
-            return i;
+        if let Some(i) = self.section_keys.get(&ctx.section_key) {
+            return *i;
         }
         let name = clip(&ctx.section, v::NAME_MAX);
         let name = if name.is_empty() {
@@ -542,10 +544,11 @@ impl<'a> Importer<'a> {
         } else {
             name
         };
+        self.section_keys
+            .insert(ctx.section_key.clone(), self.sections.len());
         self.sections.push(Section {
             name: name.clone(),
             parent: ctx.parent.clone(),
-            key: ctx.section_key.clone(),
             items: Vec::new(),
         });
         self.recognise(
@@ -641,7 +644,9 @@ impl<'a> Importer<'a> {
                     phase: None,
                 });
                 // The figure is now the line, so it is not checked against itself.
-                self.stated.retain(|s| s.line != line.no);
+                if let Some(pos) = self.stated.iter().rposition(|s| s.line == line.no) {
+                    self.stated.remove(pos);
+                }
                 if let Some(r) = self
                     .recognised
                     .iter_mut()
