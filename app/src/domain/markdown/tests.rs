@@ -500,6 +500,20 @@ fn small_documents() {
     assert_eq!(p.draft.phases[1].name, "Phase 1 (2)");
 }
 
+#[test]
+fn control_characters_do_not_survive_into_the_export() {
+    // Found by fuzzing: a name full of control characters made the export (short,
+    // mostly that name) look binary.
+    let text = format!(
+        "# Production{} Review\n\n## Security\n- [ ] TLS\n{}",
+        "\u{e}".repeat(100),
+        "Prose that keeps the control characters under a tenth.\n".repeat(30)
+    );
+    let p = import_markdown(&text, today()).unwrap();
+    assert_eq!(p.draft.name, "Production Review");
+    assert!(import_markdown(&export_markdown(&p.draft), today()).is_ok());
+}
+
 fn markdownish_line() -> impl Strategy<Value = String> {
     let text = prop_oneof![
         "[a-zA-Z ]{0,12}",

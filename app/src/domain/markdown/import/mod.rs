@@ -69,6 +69,12 @@ pub fn import_markdown(text: &str, today: NaiveDate) -> Result<ImportPreview, Im
     }
     let (repaired, did_repair) = super::mojibake::repair(text);
     let normalised = repaired.replace("\r\n", "\n").replace('\r', "\n");
+    // Control characters are not shown and mean nothing to Markdown; kept in a name
+    // they could make the export of what was imported look binary.
+    let normalised: String = normalised
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect();
     let doc = classify(&normalised);
     let mut importer = Importer::new(&doc.lines, &doc.tables, today);
     importer.run();
