@@ -4,7 +4,8 @@
 //! result gives the same [`Structure`]; `items_csv` lists the items as CSV.
 //!
 //! Pure functions over plain values: no I/O, no framework; compiled for the server and
-//! the browser. The recognition rules are documented in `import.rs` and `words.rs`.
+//! the browser. The recognition rules are documented in `import/mod.rs` (and the
+//! modules beside it) and `words.rs`; pulldown-cmark reads the Markdown (`lines.rs`).
 
 mod csv;
 mod document;
@@ -14,6 +15,10 @@ mod lines;
 mod mojibake;
 mod words;
 
+#[cfg(test)]
+mod pattern_tests;
+#[cfg(test)]
+mod reader_props;
 #[cfg(test)]
 mod tests;
 
@@ -37,6 +42,50 @@ pub struct ImportPreview {
     pub skipped: Vec<SkippedLine>,
     /// The text had UTF-8 read as Mac Roman ("‚úÖ" for "✅") and was repaired.
     pub repaired_mojibake: bool,
+    /// Figures the document states that disagree with what was imported: totals
+    /// against the sum of their lines, risk scores against likelihood × impact.
+    #[serde(default)]
+    pub discrepancies: Vec<Discrepancy>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiscrepancyKind {
+    /// A subtotal, total or optimised figure against its cost lines.
+    CostTotal,
+    /// A stated risk score or level against likelihood × impact.
+    RiskScore,
+}
+
+/// A stated figure that was shown, not trusted: what the document says and what the
+/// imported parts give.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Discrepancy {
+    /// 1-based line of the stated figure.
+    pub line: usize,
+    pub kind: DiscrepancyKind,
+    /// The total's label or the risk's title.
+    pub subject: String,
+    /// As stated: "$140.00", "score 15 (HIGH)".
+    pub stated: String,
+    /// As imported: "$150.00", "3 × 4 = 12 (high)".
+    pub found: String,
+    /// For cost totals, the two amounts, so a page can format them itself.
+    pub stated_cents: Option<i64>,
+    pub summed_cents: Option<i64>,
+}
+
+impl Discrepancy {
+    /// "$140.00 stated, $150.00 summed", as the costs page words a phase's mismatch.
+    pub fn message(&self) -> String {
+        match self.kind {
+            DiscrepancyKind::CostTotal => format!("{} stated, {} summed", self.stated, self.found),
+            DiscrepancyKind::RiskScore => format!(
+                "{} stated, {} from likelihood × impact; not used",
+                self.stated, self.found
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

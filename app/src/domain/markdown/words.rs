@@ -72,9 +72,11 @@ pub fn clean_heading(text: &str) -> String {
     let t = t.trim_start_matches(|c: char| is_mark(c) || c.is_whitespace());
     let t = strip_numbering(t);
     let t = t.trim_start_matches(|c: char| is_mark(c) || c.is_whitespace());
+    // Runs of spaces collapse, as they do when Markdown is shown (and exported).
     t.trim_end_matches(|c: char| is_mark(c) || c.is_whitespace())
-        .trim()
-        .to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn strip_numbering(t: &str) -> &str {

@@ -1,9 +1,6 @@
 //! Reading the lines of a block: checkboxes, list entries, fields, amounts and prose.
 
 use super::*;
-use crate::domain::money::{format_cents, format_cents_change};
-use crate::draft::first_of_month;
-use chrono::Months;
 
 /// Keys the exporter writes after an item's title: `— owner: Ana; due: 2026-05-01`.
 const ITEM_KEYS: &[&str] = &["owner", "due", "phase", "evidence", "status", "n/a"];
@@ -57,19 +54,14 @@ impl Importer<'_> {
         while i < end {
             let line = &lines[i];
             i = match &line.shape {
-                Shape::Blank | Shape::Rule | Shape::Code | Shape::Heading { .. } => i + 1,
-                Shape::Fence(n) => {
-                    self.skip(line, &format!("code block ({n} lines), not imported"));
+                Shape::Blank | Shape::Rule | Shape::Code | Shape::Table | Shape::Heading { .. } => {
                     i + 1
                 }
-                Shape::Table => {
-                    let mut j = i;
-                    while j < end && lines[j].shape == Shape::Table {
-                        j += 1;
-                    }
-                    self.skip(line, &format!("table ({} rows), not imported", j - i));
-                    j
+                Shape::Fence(_) | Shape::Hidden { .. } => {
+                    self.skip_hidden(line);
+                    i + 1
                 }
+                Shape::TableStart(t) => self.table(*t, ctx).max(i + 1),
                 Shape::Checkbox { .. } => self.checkbox(i, end, ctx),
                 Shape::Quote { text, .. } => {
                     self.quote(line, text, ctx);
@@ -192,7 +184,7 @@ impl Importer<'_> {
         j
     }
 
-    fn push_item(
+    pub(super) fn push_item(
         &mut self,
         line: usize,
         mut item: ItemDraft,
@@ -281,6 +273,11 @@ impl Importer<'_> {
             return next;
         }
         let bold_field = field.as_ref().is_some_and(|f| f.2);
+        if bold_field && ctx.cost.is_some() && ctx.phase.is_none() {
+            // "**Effort**: low" beside a saving describes it; it is not a check.
+            self.skip(line, "field not used by the importer");
+            return i + 1;
+        }
         let is_text = matches!(line.shape, Shape::Text { .. });
         if is_text && ctx.title {
             self.description.push(text.to_string());
@@ -436,90 +433,6 @@ impl Importer<'_> {
             }
             _ => None,
         }
-    }
-
-    fn money(&mut self, line: &Line, m: Money, ctx: &Ctx) {
-        let lw = words(&m.label);
-        let is_total = is_total_label(&m.label);
-        let is_impact = lw.iter().any(|w| w == "impact")
-            || (lw.iter().any(|w| w == "change") && lw.iter().any(|w| w == "cost"));
-        let is_saving = m.label.to_lowercase().contains("saving");
-        if let Some(pi) = ctx.phase {
-            if is_impact || is_total {
-                self.phases[pi].draft.monthly_cost_change_cents = Some(m.cents);
-                let summary = format!("monthly cost change {}", format_cents_change(m.cents));
-                self.recognise(line.no, ImportKind::PhaseDetail, summary);
-            } else {
-                self.cost_line(line, &m, CostKind::Addition, Some(PhaseRef::Index(pi)));
-            }
-            return;
-        }
-        match &ctx.cost {
-            Some(CostMode::Totals) => self.total(line, &m),
-            Some(CostMode::Phase(r)) => {
-                if is_total || is_impact {
-                    self.total(line, &m)
-                } else {
-                    self.cost_line(line, &m, CostKind::Addition, Some(r.clone()))
-                }
-            }
-            Some(CostMode::Savings) if !is_total => {
-                self.cost_line(line, &m, CostKind::Saving, None)
-            }
-            _ if is_total || is_impact => self.total(line, &m),
-            _ if is_saving || m.cents < 0 => self.cost_line(line, &m, CostKind::Saving, None),
-            _ => self.cost_line(line, &m, CostKind::Baseline, None),
-        }
-    }
-
-    fn total(&mut self, line: &Line, m: &Money) {
-        let summary = format!(
-            "total “{}” {} (shown, not stored)",
-            m.label,
-            format_cents(m.cents)
-        );
-        self.recognise(line.no, ImportKind::Total, summary);
-    }
-
-    fn cost_line(&mut self, line: &Line, m: &Money, kind: CostKind, phase: Option<PhaseRef>) {
-        let category = m
-            .rest
-            .split(['(', ')'])
-            .find_map(category_label)
-            .unwrap_or_else(|| guess_category(&m.label));
-        let (cents, start_month) = match kind {
-            CostKind::Saving => {
-                let start = iso_dates(&m.rest)
-                    .first()
-                    .map(|d| first_of_month(*d))
-                    .or_else(|| first_of_month(self.today).checked_add_months(Months::new(1)))
-                    .unwrap_or(first_of_month(self.today));
-                (-m.cents.abs(), Some(start))
-            }
-            _ => (m.cents, None),
-        };
-        let name = clip(&m.label, v::TITLE_MAX);
-        let mut summary = format!(
-            "{} · {} · “{name}” {}/month",
-            kind.label(),
-            category.label(),
-            format_cents(cents)
-        );
-        if let Some(s) = start_month {
-            summary.push_str(&format!(" from {s}"));
-        }
-        self.costs.push(Cost {
-            draft: CostLineDraft {
-                category,
-                name,
-                kind,
-                monthly_cents: cents,
-                phase: None,
-                start_month,
-            },
-            phase,
-        });
-        self.recognise(line.no, ImportKind::CostLine, summary);
     }
 
     fn list_item(&mut self, i: usize, end: usize, ctx: &Ctx) -> usize {

@@ -153,18 +153,16 @@ impl Importer<'_> {
     /// Sections that share a name under different parents ("Logging" under Service
     /// Code and under Scripts) are told apart by their parent.
     fn rename_duplicate_sections(&mut self) {
-        let snapshot: Vec<(String, String)> = self
-            .sections
-            .iter()
-            .map(|s| (s.name.clone(), s.parent.clone()))
-            .collect();
+        use std::collections::{HashMap, HashSet};
+        let mut parents: HashMap<String, HashSet<String>> = HashMap::new();
+        for s in &self.sections {
+            parents
+                .entry(s.name.clone())
+                .or_default()
+                .insert(s.parent.clone());
+        }
         for section in &mut self.sections {
-            let parents: Vec<&String> = snapshot
-                .iter()
-                .filter(|(n, _)| *n == section.name)
-                .map(|(_, p)| p)
-                .collect();
-            let differ = parents.iter().any(|p| **p != section.parent);
+            let differ = parents.get(&section.name).is_some_and(|p| p.len() > 1);
             if differ && !section.parent.trim().is_empty() {
                 section.name = clip(
                     &format!("{} ({})", section.name, section.parent),
@@ -189,6 +187,7 @@ impl Importer<'_> {
                 }
             }
         }
+        self.check_stated();
         self.match_steps();
         self.link_risks();
         self.rename_duplicate_sections();
@@ -267,6 +266,7 @@ impl Importer<'_> {
             recognised: self.recognised,
             skipped: self.skipped,
             repaired_mojibake: repaired,
+            discrepancies: self.discrepancies,
         })
     }
 }

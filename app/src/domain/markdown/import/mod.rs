@@ -1,38 +1,52 @@
 //! Import: a readiness document in, a [`ServiceDraft`] and a line-by-line report out.
 //!
-//! How the document is read (the rules the preview explains to users):
+//! How the document is read (the rules the preview explains to users). pulldown-cmark
+//! decides what is structure (see `lines.rs`): nothing in a code block, an HTML block
+//! or comment, YAML front matter or a blockquote is a heading, item or field.
 //! - The first `#` heading names the service; prose and `>` quotes under it are the
 //!   description; `**Team**:`, `**Target go-live**:` and `**Slug**:` fields set those.
 //! - Every other heading opens a block, read according to what it is:
-//!   - under a heading about costs ("cost", "pricing", "budget"): `Name: $12.50` lines
-//!     are cost lines. A heading naming a phase ("After Phase 1") makes them additions
-//!     of that phase; "Current"/"Baseline" makes them baseline; "Savings"/
-//!     "Optimisation" savings; "Total" totals. Lines labelled Total, Monthly, Annual
-//!     or Cost are totals, shown but not stored; a baseline heading with only a total
-//!     becomes one baseline line named after the heading.
-//!   - a heading whose body has `Risk:`, `Impact:` or `Likelihood:` fields is a risk;
-//!     one with `Action:`/`Implementation:` fields is a checklist item.
+//!   - under a heading about costs ("cost", "pricing", "budget"): amounts are cost
+//!     lines and stated figures (`costs.rs`). A heading naming a phase ("After Phase
+//!     1") makes them additions of that phase; "Current"/"Baseline" baseline;
+//!     "Savings"/"Optimisation" savings; "Total"/"Summary" totals; a heading naming
+//!     none of these ("Compute", "Reserved Instances") reads as the nearest one above
+//!     it that does. A baseline heading with only a total becomes one baseline line
+//!     named after the heading.
+//!   - a heading whose body has `Risk:`, `Impact:` or `Likelihood:` fields is a risk
+//!     (`records.rs`); "Mitigation"/"Contingency" headings under it add to it. One
+//!     with `Action:`/`Implementation:` fields is a checklist item.
 //!   - "Phase N …" headings (or the headings directly under an "Implementation Plan"/
 //!     "Roadmap"/"Phases" heading) are phases, with weeks from "(Week 1-2)" or
 //!     "(Month 2)", `Estimated Effort` and `Cost Impact` fields, and their list.
 //!   - headings about risks or limitations hold one risk per list entry.
 //!   - any other heading is a checklist section.
-//! - `- [ ]`/`- [x]` lines are always items. When a document has checkboxes they are
-//!   its checklist: other list entries are not items, and the entries listed under a
-//!   phase assign the best-matching checklist item to that phase (a step that matches
-//!   none is kept in the phase's goal). Without checkboxes, list entries under
+//! - Tables are read by their columns (`tables.rs`): checks become items, a money
+//!   column cost lines, likelihood and impact columns risks; others are skipped.
+//! - Task boxes (`- [ ]`, `1. [x]`) are always items. When a document has them they
+//!   are its checklist: other list entries are not items, and the entries listed
+//!   under a phase assign the best-matching checklist item to that phase (a step that
+//!   matches none is kept in the phase's goal). Without boxes, list entries under
 //!   headings are items; headings marked ✅ or saying "Implemented"/"Completed" make
 //!   their items done.
 //! - Everything else that carries text is listed as skipped, with the reason.
 
+mod costs;
 mod entries;
+mod fields;
 mod finish;
 mod records;
+mod tables;
 
-use super::lines::{Line, Shape, classify};
+use fields::*;
+
+use costs::Stated;
+
+use super::lines::{Line, Shape, Table, classify};
 use super::words::*;
 use super::{
-    IMPORT_MAX_BYTES, ImportError, ImportKind, ImportPreview, RecognisedLine, SkippedLine,
+    Discrepancy, DiscrepancyKind, IMPORT_MAX_BYTES, ImportError, ImportKind, ImportPreview,
+    RecognisedLine, SkippedLine,
 };
 use crate::domain::validate as v;
 use crate::draft::{CostLineDraft, ItemDraft, PhaseDraft, RiskDraft};
@@ -55,8 +69,14 @@ pub fn import_markdown(text: &str, today: NaiveDate) -> Result<ImportPreview, Im
     }
     let (repaired, did_repair) = super::mojibake::repair(text);
     let normalised = repaired.replace("\r\n", "\n").replace('\r', "\n");
-    let lines = classify(&normalised);
-    let mut importer = Importer::new(&lines, today);
+    // Control characters are not shown and mean nothing to Markdown; kept in a name
+    // they could make the export of what was imported look binary.
+    let normalised: String = normalised
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect();
+    let doc = classify(&normalised);
+    let mut importer = Importer::new(&doc.lines, &doc.tables, today);
     importer.run();
     importer.finish(did_repair)
 }
@@ -133,6 +153,8 @@ struct Ctx {
     cost: Option<CostMode>,
     risk_list: Option<(i16, i16)>,
     title: bool,
+    /// The category the nearest heading names, for cost lines.
+    category: Option<CostCategory>,
 }
 
 struct Block {
@@ -147,7 +169,6 @@ struct Block {
 struct Section {
     name: String,
     parent: String,
-    key: String,
     items: Vec<Item>,
 }
 
@@ -184,6 +205,7 @@ struct Cost {
 
 struct Importer<'a> {
     lines: &'a [Line],
+    tables: &'a [Table],
     today: NaiveDate,
     checklist_mode: bool,
     blocks: Vec<Block>,
@@ -195,12 +217,23 @@ struct Importer<'a> {
     team: String,
     go_live: Option<NaiveDate>,
     sections: Vec<Section>,
+    /// Index of each section by key: documents may hold thousands.
+    section_keys: std::collections::HashMap<String, usize>,
     phases: Vec<Phase>,
     steps: Vec<Step>,
     risks: Vec<RiskAcc>,
     costs: Vec<Cost>,
     recognised: Vec<RecognisedLine>,
     skipped: Vec<SkippedLine>,
+    stated: Vec<Stated>,
+    /// Per block, the cost lines read while in it (its own body only).
+    block_costs: Vec<Range<usize>>,
+    /// Where the current subtotal's lines start.
+    subtotal_from: usize,
+    discrepancies: Vec<Discrepancy>,
+    /// The last risk read from a heading, with its block: sub-headings such as
+    /// "Mitigation" under it add to it.
+    last_risk: Option<(usize, usize)>,
 }
 
 fn heading_of(line: &Line) -> (usize, &str) {
@@ -211,14 +244,16 @@ fn heading_of(line: &Line) -> (usize, &str) {
 }
 
 impl<'a> Importer<'a> {
-    fn new(lines: &'a [Line], today: NaiveDate) -> Self {
+    fn new(lines: &'a [Line], tables: &'a [Table], today: NaiveDate) -> Self {
         let checklist_mode = lines
             .iter()
             .any(|l| matches!(l.shape, Shape::Checkbox { .. }));
         let blocks = split_blocks(lines);
         let produced = vec![false; blocks.len()];
+        let n_blocks = blocks.len();
         Importer {
             lines,
+            tables,
             today,
             checklist_mode,
             blocks,
@@ -230,12 +265,18 @@ impl<'a> Importer<'a> {
             team: String::new(),
             go_live: None,
             sections: Vec::new(),
+            section_keys: Default::default(),
             phases: Vec::new(),
             steps: Vec::new(),
             risks: Vec::new(),
             costs: Vec::new(),
             recognised: Vec::new(),
             skipped: Vec::new(),
+            stated: Vec::new(),
+            block_costs: vec![0..0; n_blocks],
+            subtotal_from: 0,
+            discrepancies: Vec::new(),
+            last_risk: None,
         }
     }
 
@@ -258,6 +299,16 @@ impl<'a> Importer<'a> {
         });
     }
 
+    /// Code blocks, HTML and front matter: listed once, at their first line.
+    fn skip_hidden(&mut self, line: &Line) {
+        let reason = match line.shape {
+            Shape::Fence(n) => format!("code block ({n} lines), not imported"),
+            Shape::Hidden { what, lines } => format!("{what} ({lines} lines), not imported"),
+            _ => return,
+        };
+        self.skip(line, &reason);
+    }
+
     fn heading_text(&self, block: usize) -> &'a str {
         let lines = self.lines;
         self.blocks[block]
@@ -268,7 +319,10 @@ impl<'a> Importer<'a> {
     fn run(&mut self) {
         for bi in 0..self.blocks.len() {
             self.current_block = bi;
+            let start = self.costs.len();
+            self.subtotal_from = start;
             self.block(bi);
+            self.block_costs[bi] = start..self.costs.len();
         }
         // Headings under which nothing (and under whose sub-headings nothing) was
         // recognised are reported, so the preview accounts for every heading.
@@ -358,12 +412,49 @@ impl<'a> Importer<'a> {
             cost: None,
             risk_list: None,
             title: false,
+            category: lineage
+                .iter()
+                .rev()
+                .find_map(|t| costs::heading_category(t)),
         };
+        if let Some((rb, ri)) = self.last_risk
+            && parent == Some(rb)
+            && own.iter().any(|w| {
+                matches!(
+                    w.as_str(),
+                    "mitigation"
+                        | "mitigations"
+                        | "contingency"
+                        | "fallback"
+                        | "response"
+                        | "description"
+                        | "impact"
+                        | "details"
+                        | "context"
+                )
+            })
+        {
+            self.risk_part(bi, ri, &clean);
+            return;
+        }
         let body_keys = self.field_keys(body.clone());
         let has_key = |ks: &[&str]| body_keys.iter().any(|k| ks.contains(&k.as_str()));
 
         if in_cost {
-            ctx.cost = Some(cost_mode(&clean));
+            // A heading that names no mode ("Compute", "Reserved Instances") reads as
+            // the nearest cost heading above it that does.
+            let mode = lineage
+                .iter()
+                .rev()
+                .filter(|t| about_cost(t) || *t == raw)
+                .find_map(|t| cost_mode(&clean_heading(t)))
+                .or_else(|| {
+                    lineage
+                        .iter()
+                        .rev()
+                        .find_map(|t| cost_mode(&clean_heading(t)))
+                });
+            ctx.cost = Some(mode.unwrap_or(CostMode::Baseline));
         }
         let phase_ref = matches!(ctx.cost, Some(CostMode::Phase(_)));
         if !phase_ref && has_key(&["risk", "impact", "likelihood", "probability", "severity"]) {
@@ -403,6 +494,7 @@ impl<'a> Importer<'a> {
             cost: None,
             risk_list: None,
             title: true,
+            category: None,
         }
     }
 
@@ -436,6 +528,9 @@ impl<'a> Importer<'a> {
                     l.shape,
                     Shape::Code
                         | Shape::Fence(_)
+                        | Shape::Hidden { .. }
+                        | Shape::Table
+                        | Shape::TableStart(_)
                         | Shape::Checkbox { .. }
                         | Shape::Heading { .. }
                         | Shape::Quote { .. }
@@ -446,8 +541,8 @@ impl<'a> Importer<'a> {
     }
 
     fn ensure_section(&mut self, ctx: &Ctx) -> usize {
-        if let Some(i) = self.sections.iter().position(|s| s.key == ctx.section_key) {
-            return i;
+        if let Some(i) = self.section_keys.get(&ctx.section_key) {
+            return *i;
         }
         let name = clip(&ctx.section, v::NAME_MAX);
         let name = if name.is_empty() {
@@ -455,10 +550,11 @@ impl<'a> Importer<'a> {
         } else {
             name
         };
+        self.section_keys
+            .insert(ctx.section_key.clone(), self.sections.len());
         self.sections.push(Section {
             name: name.clone(),
             parent: ctx.parent.clone(),
-            key: ctx.section_key.clone(),
             items: Vec::new(),
         });
         self.recognise(
@@ -553,6 +649,10 @@ impl<'a> Importer<'a> {
                     },
                     phase: None,
                 });
+                // The figure is now the line, so it is not checked against itself.
+                if let Some(pos) = self.stated.iter().rposition(|s| s.line == line.no) {
+                    self.stated.remove(pos);
+                }
                 if let Some(r) = self
                     .recognised
                     .iter_mut()
@@ -603,7 +703,7 @@ fn split_blocks(lines: &[Line]) -> Vec<Block> {
     blocks
 }
 
-fn cost_mode(clean: &str) -> CostMode {
+fn cost_mode(clean: &str) -> Option<CostMode> {
     let w = words(clean);
     let lower = clean.to_lowercase();
     if clean
@@ -611,28 +711,28 @@ fn cost_mode(clean: &str) -> CostMode {
         .is_some_and(|s| s.eq_ignore_ascii_case("after "))
     {
         let text = clean[6..].trim().to_string();
-        return CostMode::Phase(PhaseRef::Named {
+        return Some(CostMode::Phase(PhaseRef::Named {
             number: phase_number(&text),
             text,
-        });
+        }));
     }
     if let Some(pos) = w.iter().position(|x| x == "phase")
         && let Some(n) = w.get(pos + 1).and_then(|n| n.parse::<u32>().ok())
     {
-        return CostMode::Phase(PhaseRef::Named {
+        return Some(CostMode::Phase(PhaseRef::Named {
             text: format!("Phase {n}"),
             number: Some(n),
-        });
+        }));
     }
     let has = |ks: &[&str]| w.iter().any(|x| ks.contains(&x.as_str()));
     if has(&["current", "baseline", "today", "existing"]) {
-        CostMode::Baseline
+        Some(CostMode::Baseline)
     } else if lower.contains("saving") || lower.contains("optimi") {
-        CostMode::Savings
+        Some(CostMode::Savings)
     } else if has(&["total", "totals", "summary", "projection"]) {
-        CostMode::Totals
+        Some(CostMode::Totals)
     } else {
-        CostMode::Baseline
+        None
     }
 }
 
@@ -666,114 +766,4 @@ fn split_weeks(clean: &str) -> (String, Option<(i64, i64)>) {
         clean.to_string(),
         week_range(clean).filter(|_| clean.to_lowercase().contains("week")),
     )
-}
-
-/// `**Key**: value`, `**Key:** value`, `*Key*: value` or a plain `Key: value` with a
-/// short key. Returns the key (emphasis removed), the value, and whether it was bold.
-pub(super) fn field(text: &str) -> Option<(String, String, bool)> {
-    let t = text.trim();
-    for mark in ["**", "__", "*", "_"] {
-        if let Some(rest) = t.strip_prefix(mark)
-            && let Some(end) = rest.find(mark)
-        {
-            let key = rest[..end].trim();
-            let after = rest[end + mark.len()..].trim_start();
-            let (key, value) = if let Some(k) = key.strip_suffix(':') {
-                (k.trim(), after)
-            } else if let Some(v) = after.strip_prefix(':') {
-                (key, v)
-            } else {
-                continue;
-            };
-            if key.is_empty() {
-                return None;
-            }
-            return Some((plain(key), value.trim().to_string(), true));
-        }
-    }
-    let (key, value) = t
-        .split_once(": ")
-        .or_else(|| t.strip_suffix(':').map(|k| (k, "")))?;
-    let short = !key.is_empty()
-        && key.split_whitespace().count() <= 4
-        && key
-            .chars()
-            .all(|c| c.is_alphanumeric() || " -/&'".contains(c));
-    short.then(|| (key.trim().to_string(), value.trim().to_string(), false))
-}
-
-pub(super) struct Money {
-    label: String,
-    cents: i64,
-    rest: String,
-}
-
-/// `Label: $12.50/month (Category)`: the last `:` (or " - ") followed by an amount.
-pub(super) fn money_line(text: &str) -> Option<Money> {
-    let p = plain(text);
-    let mut best: Option<(usize, usize)> = None;
-    for (idx, _) in p.match_indices(':') {
-        if leading_amount(&p[idx + 1..]).is_some() {
-            best = Some((idx, 1));
-        }
-    }
-    if best.is_none() {
-        for sep in [" - ", " – ", " — "] {
-            if let Some(idx) = p.rfind(sep)
-                && leading_amount(&p[idx + sep.len()..]).is_some()
-            {
-                best = Some((idx, sep.len()));
-                break;
-            }
-        }
-    }
-    let (idx, len) = best?;
-    let (cents, rest) = leading_amount(&p[idx + len..])?;
-    let label = clean_heading(&p[..idx]);
-    (!label.is_empty()).then(|| Money {
-        label,
-        cents,
-        rest: rest.to_string(),
-    })
-}
-
-pub(super) fn is_total_label(label: &str) -> bool {
-    let w = words(label);
-    w.iter()
-        .any(|x| matches!(x.as_str(), "total" | "subtotal" | "totals" | "sum"))
-        || (!w.is_empty()
-            && w.iter().all(|x| {
-                matches!(
-                    x.as_str(),
-                    "monthly"
-                        | "annual"
-                        | "annually"
-                        | "yearly"
-                        | "cost"
-                        | "costs"
-                        | "now"
-                        | "month"
-                        | "year"
-                        | "per"
-                        | "estimated"
-                        | "run"
-                        | "rate"
-                        | "new"
-                )
-            }))
-}
-
-fn status_word(text: &str) -> Option<ItemStatus> {
-    let t = text.trim().to_lowercase().replace(['-', '_'], " ");
-    match t.as_str() {
-        "todo" | "to do" | "open" => Some(ItemStatus::Todo),
-        "in progress" | "doing" | "started" => Some(ItemStatus::InProgress),
-        "done" | "complete" | "completed" => Some(ItemStatus::Done),
-        "n/a" | "na" | "not applicable" => Some(ItemStatus::NotApplicable),
-        _ => None,
-    }
-}
-
-fn risk_status(text: &str) -> Option<RiskStatus> {
-    words(text).first().and_then(|w| w.parse().ok())
 }

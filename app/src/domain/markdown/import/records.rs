@@ -14,15 +14,33 @@ fn fallback_scores(priority: Option<Priority>) -> (i16, i16) {
     }
 }
 
+/// "R3: Vendor lock-in", "RISK-003 — Vendor lock-in", "Risk 3: …", "Risk: …" →
+/// "Vendor lock-in": the register's numbering is not part of the risk's name.
+fn strip_risk_id(title: &str) -> String {
+    let t = title.trim();
+    let letters = t.chars().take_while(|c| c.is_ascii_alphabetic()).count();
+    let prefix = &t[..letters];
+    let known = prefix.eq_ignore_ascii_case("r") || prefix.eq_ignore_ascii_case("risk");
+    if !known {
+        return t.to_string();
+    }
+    let rest = t[letters..].trim_start_matches([' ', '-', '#', '_']);
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 && letters == 1 {
+        return t.to_string();
+    }
+    let rest = rest[digits..].trim_start();
+    match rest.strip_prefix([':', '.', ')', '-', '–', '—']) {
+        Some(name) if !name.trim().is_empty() => name.trim().to_string(),
+        _ => t.to_string(),
+    }
+}
+
 impl Importer<'_> {
     pub(super) fn risk_record(&mut self, bi: usize, h: usize, ctx: &Ctx) {
         let lines = self.lines;
         let (_, raw) = heading_of(&lines[h]);
-        let clean = clean_heading(raw);
-        let clean = match clean.get(..5) {
-            Some(p) if p.eq_ignore_ascii_case("risk:") => clean[5..].trim().to_string(),
-            _ => clean,
-        };
+        let clean = strip_risk_id(&clean_heading(raw));
         let title = clip(&clean, v::TITLE_MAX);
         let title = if title.is_empty() {
             "Untitled risk".to_string()
@@ -38,15 +56,18 @@ impl Importer<'_> {
         let mut review = None;
         let mut links: Option<Vec<String>> = None;
         let mut into_mitigation = false;
+        let mut stated: Vec<(usize, String, String)> = Vec::new();
         for line in &lines[self.blocks[bi].body.clone()] {
             match line.shape {
-                Shape::Blank | Shape::Rule | Shape::Code | Shape::Heading { .. } => continue,
-                Shape::Fence(n) => {
-                    self.skip(line, &format!("code block ({n} lines), not imported"));
+                Shape::Blank | Shape::Rule | Shape::Code | Shape::Table | Shape::Heading { .. } => {
                     continue;
                 }
-                Shape::Table => {
-                    self.skip(line, "table row, not imported");
+                Shape::Fence(_) | Shape::Hidden { .. } => {
+                    self.skip_hidden(line);
+                    continue;
+                }
+                Shape::TableStart(t) => {
+                    self.skip_table(t, "a table inside a risk, not imported");
                     continue;
                 }
                 _ => {}
@@ -77,12 +98,20 @@ impl Importer<'_> {
                         likelihood = score(&value, false);
                         into_mitigation = false;
                     }
-                    "severity" | "level" => {
-                        if let Some((l, i)) = severity(&value) {
-                            likelihood.get_or_insert(l);
-                            impact.get_or_insert(i);
-                        }
+                    "severity" | "level" | "risk level" | "risk score" | "score" | "rating"
+                    | "risk rating" | "overall risk" | "inherent risk" | "priority" => {
+                        stated.push((line.no, key.clone(), value.clone()));
                         into_mitigation = false;
+                        // Checked (and recognised) once every field is read.
+                        continue;
+                    }
+                    "contingency" | "contingency plan" | "fallback" | "response" => {
+                        mitigation.push(if value.is_empty() {
+                            "Contingency:".to_string()
+                        } else {
+                            format!("Contingency: {value}")
+                        });
+                        into_mitigation = true;
                     }
                     "mitigation" | "fix" | "fix required" | "remediation" | "mitigation plan" => {
                         if !value.is_empty() {
@@ -126,11 +155,28 @@ impl Importer<'_> {
                 self.recognise(line.no, ImportKind::RiskDetail, "risk description".into());
             }
         }
+        // Likelihood and impact as the risk's own fields give them; a stated score or
+        // level fills in only what they leave out, and is checked when both are given.
+        let given = likelihood.is_some() && impact.is_some();
+        for (_, _, value) in &stated {
+            if let Some((l, i)) = severity(value) {
+                likelihood.get_or_insert(l);
+                impact.get_or_insert(i);
+            }
+        }
         let fallback = fallback_scores(ctx.priority);
         let impact = impact.unwrap_or(fallback.1);
         let likelihood = likelihood
             .or_else(|| severity(&impact_text).map(|s| s.0))
             .unwrap_or(fallback.0);
+        for (line, key, value) in &stated {
+            if given {
+                self.check_risk_score(*line, &title, key, value, likelihood, impact);
+            } else {
+                let summary = clip(&format!("{key}: {value}"), 120);
+                self.recognise(*line, ImportKind::RiskDetail, summary);
+            }
+        }
         let summary = format!("risk “{title}” (likelihood {likelihood}, impact {impact})");
         self.risks.push(RiskAcc {
             draft: RiskDraft {
@@ -147,6 +193,101 @@ impl Importer<'_> {
             explicit_links: links.is_some(),
         });
         self.recognise(lines[h].no, ImportKind::Risk, summary);
+        self.last_risk = Some((bi, self.risks.len() - 1));
+    }
+
+    /// A stated score ("12 (HIGH)") against likelihood × impact and the level matrix.
+    fn check_risk_score(
+        &mut self,
+        line: usize,
+        title: &str,
+        key: &str,
+        value: &str,
+        likelihood: i16,
+        impact: i16,
+    ) {
+        use crate::domain::risk;
+        let computed = risk::score(likelihood, impact);
+        let level = risk::level(computed);
+        let digits: String = value
+            .trim_start()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let number = digits.parse::<i32>().ok();
+        let word = value.split(|c: char| !c.is_alphabetic()).find_map(|w| {
+            risk::RiskLevel::ALL
+                .iter()
+                .copied()
+                .find(|l| l.as_str().eq_ignore_ascii_case(w))
+        });
+        let wrong_number = number.is_some_and(|n| n != computed);
+        let wrong_level = word.is_some_and(|w| w != level);
+        let found = format!("{likelihood} × {impact} = {computed} ({})", level.as_str());
+        let summary = if wrong_number || wrong_level {
+            let d = Discrepancy {
+                line,
+                kind: DiscrepancyKind::RiskScore,
+                subject: title.to_string(),
+                stated: clip(&format!("{} {value}", key.to_lowercase()), 80),
+                found,
+                stated_cents: None,
+                summed_cents: None,
+            };
+            let text = d.message();
+            self.discrepancies.push(d);
+            text
+        } else {
+            format!("{key}: {value} — agrees with {found}")
+        };
+        self.recognise(line, ImportKind::RiskDetail, clip(&summary, 200));
+    }
+
+    /// "#### Mitigation" or "#### Contingency" under a risk's heading: its lines are
+    /// the risk's mitigation (or description), not a checklist section.
+    pub(super) fn risk_part(&mut self, bi: usize, ri: usize, heading: &str) {
+        let lines = self.lines;
+        let contingency = words(heading)
+            .iter()
+            .any(|w| matches!(w.as_str(), "contingency" | "fallback" | "response"));
+        let describes = words(heading)
+            .iter()
+            .any(|w| matches!(w.as_str(), "description" | "impact" | "details" | "context"));
+        let mut parts: Vec<String> = Vec::new();
+        if contingency {
+            parts.push("Contingency:".into());
+        }
+        for line in &lines[self.blocks[bi].body.clone()] {
+            match line.shape {
+                Shape::Blank | Shape::Rule | Shape::Code | Shape::Table | Shape::Heading { .. } => {
+                }
+                Shape::Fence(_) | Shape::Hidden { .. } => self.skip_hidden(line),
+                Shape::TableStart(t) => self.skip_table(t, "a table inside a risk, not imported"),
+                _ => {
+                    parts.push(plain(line.text()));
+                    let what = if describes {
+                        "risk description"
+                    } else {
+                        "mitigation step"
+                    };
+                    self.recognise(line.no, ImportKind::RiskDetail, what.into());
+                }
+            }
+        }
+        let Some(risk) = self.risks.get_mut(ri) else {
+            return;
+        };
+        let target = if describes {
+            &mut risk.draft.description
+        } else {
+            &mut risk.draft.mitigation
+        };
+        let mut all: Vec<String> = Vec::new();
+        if !target.trim().is_empty() {
+            all.push(target.clone());
+        }
+        all.extend(parts);
+        *target = clip(&all.join("\n"), v::TEXT_MAX);
     }
 
     /// A heading that is one item ("### HTTPS / TLS (Critical)" with Action and
@@ -176,11 +317,12 @@ impl Importer<'_> {
         let mut detail: Vec<String> = Vec::new();
         for line in &lines[self.blocks[bi].body.clone()] {
             match line.shape {
-                Shape::Blank | Shape::Rule | Shape::Code | Shape::Heading { .. } => {}
-                Shape::Fence(n) => {
-                    self.skip(line, &format!("code block ({n} lines), not imported"))
+                Shape::Blank | Shape::Rule | Shape::Code | Shape::Table | Shape::Heading { .. } => {
                 }
-                Shape::Table => self.skip(line, "table row, not imported"),
+                Shape::Fence(_) | Shape::Hidden { .. } => self.skip_hidden(line),
+                Shape::TableStart(t) => {
+                    self.skip_table(t, "a table inside an item's description, not imported")
+                }
                 _ => detail.push(plain(line.text())),
             }
         }
