@@ -205,24 +205,25 @@ async fn patch_refuses_bad_requests(pool: PgPool) {
     assert_eq!(event_count().await, events_before);
 }
 
+/// A page as the browser gets it: status and the whole body.
+async fn get_page(router: &Router, uri: &str) -> (StatusCode, String) {
+    let response = router
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(bytes.to_vec()).unwrap())
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn pages_render_on_the_server(pool: PgPool) {
     server::demo::load_if_empty(&pool).await.unwrap();
     let options = LeptosOptions::builder().output_name("preflight").build();
     let router = server::startup::router(AppState::new(options, pool));
 
-    let html = |uri: &'static str| {
-        let router = router.clone();
-        async move {
-            let response = router
-                .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-                .await
-                .unwrap();
-            let status = response.status();
-            let bytes = response.into_body().collect().await.unwrap().to_bytes();
-            (status, String::from_utf8(bytes.to_vec()).unwrap())
-        }
-    };
+    let html = |uri: &'static str| get_page(&router, uri);
     let (status, page) = html("/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Payments API") && page.contains("/services/payments-api"));
@@ -248,13 +249,9 @@ async fn kept_service_pages_show_every_change(pool: PgPool) {
     let page = |uri: &'static str| {
         let router = router.clone();
         async move {
-            let response = router
-                .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-                .await
-                .unwrap();
-            assert_eq!(response.status(), StatusCode::OK, "{uri}");
-            let bytes = response.into_body().collect().await.unwrap().to_bytes();
-            String::from_utf8(bytes.to_vec()).unwrap()
+            let (status, html) = get_page(&router, uri).await;
+            assert_eq!(status, StatusCode::OK, "{uri}");
+            html
         }
     };
     let ticked = |html: &str| html.matches("aria-checked=\"true\"").count();

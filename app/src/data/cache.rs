@@ -52,7 +52,7 @@ impl ReadCache {
             .await?;
         let services = services(&mut tx).await?;
         let current: HashSet<i64> = services.iter().map(|s| s.id).collect();
-        let stale: Vec<i64> = {
+        let stale: HashSet<i64> = {
             let cached = lock(&self.portfolio);
             services
                 .iter()
@@ -63,15 +63,15 @@ impl ReadCache {
         let fresh = if stale.is_empty() {
             Vec::new()
         } else {
-            facts_of(&mut tx, &services, Some(&stale)).await?
+            let ids: Vec<i64> = stale.iter().copied().collect();
+            facts_of(&mut tx, &services, Some(&ids)).await?
         };
         tx.commit().await?;
 
         let mut cached = lock(&self.portfolio);
         // `fresh` is in the order of `services`, filtered to the stale ones.
         let mut fresh = fresh.into_iter();
-        let stale_set: HashSet<i64> = stale.iter().copied().collect();
-        for s in services.iter().filter(|s| stale_set.contains(&s.id)) {
+        for s in services.iter().filter(|s| stale.contains(&s.id)) {
             if let Some(facts) = fresh.next() {
                 let entry = PortfolioEntry {
                     stamp: stamp(s),
