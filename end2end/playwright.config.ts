@@ -1,4 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
+import { stateFile } from './tests/accounts';
 
 // The server is started by scripts/test.sh (fresh database, demo data); the tests
 // only need its address.
@@ -6,6 +7,8 @@ const baseURL = process.env.PREFLIGHT_URL ?? 'http://127.0.0.1:3100';
 
 export default defineConfig({
   testDir: './tests',
+  // Signs the demo users in; tests start as the editor unless they choose another.
+  globalSetup: './global-setup.ts',
   timeout: 30_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
@@ -15,6 +18,7 @@ export default defineConfig({
   reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
   use: {
     baseURL,
+    storageState: stateFile('editor'),
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },

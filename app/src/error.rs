@@ -19,6 +19,15 @@ pub enum AppError {
         message: String,
         current: Option<Box<ChecklistItem>>,
     },
+    /// No signed-in user or valid token.
+    #[error("Sign in first (or send a valid API token).")]
+    Unauthorized,
+    /// Signed in, but the role (or the token's scope) does not allow it.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many failed sign-ins; try again after this many seconds.
+    #[error("Too many failed sign-ins. Try again in {} minute(s).", (retry_after_secs + 59) / 60)]
+    TooManyRequests { retry_after_secs: i64 },
     #[error("Something went wrong on our side; please try again.")]
     Internal,
     /// Transport and encoding failures reported by the server-function machinery.
@@ -40,6 +49,9 @@ impl AppError {
             AppError::Invalid { .. } => 422,
             AppError::NotFound(_) => 404,
             AppError::Conflict { .. } => 409,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden(_) => 403,
+            AppError::TooManyRequests { .. } => 429,
             AppError::Internal | AppError::ServerFn(_) => 500,
         }
     }

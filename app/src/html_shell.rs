@@ -84,6 +84,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" id="leptos" href=format!("/{pkg}/{}", names.css)/>
                 <script type="module" nonce=nonce>{hydration_script(&pkg, names)}</script>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <crate::viewer::ViewerMeta/>
                 <MetaTags/>
             </head>
             <body>

@@ -12,7 +12,10 @@ pub mod model;
 pub mod pages;
 pub mod server_fns;
 pub mod templates;
+pub mod viewer;
 
+#[cfg(feature = "ssr")]
+pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod data;
 #[cfg(feature = "ssr")]
@@ -22,19 +25,26 @@ pub use html_shell::shell;
 #[cfg(feature = "ssr")]
 pub mod state;
 
+use components::editors_only::EditorsOnly;
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
+use pages::audit::AuditPage;
 use pages::import::ImportPage;
+use pages::login::LoginPage;
 use pages::new_service::NewServicePage;
 use pages::not_found::NotFound;
 use pages::portfolio::PortfolioPage;
 use pages::service::ServicePage;
+use pages::tokens::TokensPage;
+use pages::users::UsersPage;
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    viewer::provide_viewer();
+    let editor = viewer::can_edit();
     // Effects run only in the browser, after hydration: the mark lets end-to-end
     // tests (and curious users) know the page is interactive.
     Effect::new(|_| {
@@ -49,22 +59,66 @@ pub fn App() -> impl IntoView {
                 <A href="/" attr:class="brand">"Preflight"</A>
                 <nav aria-label="Main">
                     <A href="/">"Portfolio"</A>
-                    <A href="/services/new">"New service"</A>
-                    <A href="/import">"Import"</A>
+                    {editor.then(|| view! {
+                        <A href="/services/new">"New service"</A>
+                        <A href="/import">"Import"</A>
+                    })}
                 </nav>
+                <UserMenu/>
             </header>
             <main>
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=PortfolioPage/>
                     // Before the service route: the router takes the first route that matches.
-                    <Route path=path!("/services/new") view=NewServicePage/>
-                    <Route path=path!("/import") view=ImportPage/>
+                    <Route path=path!("/services/new") view=|| view! {
+                        <EditorsOnly what="create services"><NewServicePage/></EditorsOnly>
+                    }/>
+                    <Route path=path!("/import") view=|| view! {
+                        <EditorsOnly what="import documents"><ImportPage/></EditorsOnly>
+                    }/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/settings/tokens") view=TokensPage/>
+                    <Route path=path!("/admin/users") view=UsersPage/>
+                    <Route path=path!("/admin/audit") view=AuditPage/>
                     // Async: the response waits for the service, so an unknown slug answers 404
                     // (a streamed response would already have sent 200).
                     <Route path=path!("/services/:slug/:tab?") view=ServicePage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// "Signed in as …" with the user's pages and sign-out, or a sign-in link. Sign-out
+/// is a plain form post, so the next page is a fresh load without the user.
+#[component]
+fn UserMenu() -> impl IntoView {
+    let admin = viewer::is_admin();
+    match viewer::use_viewer().0 {
+        None => {
+            view! { <a class="user-menu" href="/login" rel="external">"Sign in"</a> }.into_any()
+        }
+        Some(v) => view! {
+            <details class="user-menu">
+                <summary>
+                    "Signed in as " <span data-testid="signed-in-as">{v.email}</span>
+                    <span class="role-badge">{v.role.label()}</span>
+                </summary>
+                <ul>
+                    <li><a href="/settings/tokens">"API tokens"</a></li>
+                    {admin.then(|| view! {
+                        <li><a href="/admin/users">"Users"</a></li>
+                        <li><a href="/admin/audit">"Audit log"</a></li>
+                    })}
+                    <li>
+                        <form method="post" action="/logout">
+                            <button type="submit">"Sign out"</button>
+                        </form>
+                    </li>
+                </ul>
+            </details>
+        }
+        .into_any(),
     }
 }
 

@@ -93,6 +93,80 @@ string_enum!(CostCategory, "cost category" {
     Other => "other", "Other",
 });
 
+string_enum!(Role, "role" {
+    Viewer => "viewer", "Viewer",
+    Editor => "editor", "Editor",
+    Admin => "admin", "Admin",
+});
+
+string_enum!(TokenScope, "scope" {
+    Read => "read", "Read",
+    Write => "write", "Write",
+});
+
+/// What a request needs of whoever makes it (see `domain::access`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Need {
+    /// Anyone, signed in or not: sign-in itself, health checks.
+    Public,
+    /// Any signed-in user or token.
+    Read,
+    /// A signed-in user of any role, not a token: their own tokens, signing out.
+    SignedIn,
+    /// Changes to services: an editor or admin, or a write token of one.
+    Edit,
+    /// Users and roles: an admin, signed in (never a token).
+    Admin,
+}
+
+/// The signed-in user as the pages see them: enough for "signed in as" and for
+/// hiding what the role cannot do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub email: String,
+    pub role: Role,
+}
+
+/// A user as the admin page lists them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct UserSummary {
+    pub id: i64,
+    pub email: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub role: Role,
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An API token as its owner sees it; the secret itself is shown once, at creation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct TokenSummary {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub scope: TokenScope,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One line of the admin audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct AuditEvent {
+    pub id: i64,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+    pub address: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ChecklistItem {

@@ -40,7 +40,7 @@ pub fn cache() -> Result<Arc<ReadCache>, AppError> {
         .ok_or_else(|| AppError::internal("server state", "AppState missing from context"))
 }
 
-/// Who is making the change. Sign-in does not exist yet, so page users are anonymous.
+/// Who is making the change, as the event log names them.
 pub fn actor() -> String {
-    "anonymous".to_string()
+    crate::auth::current().map_or_else(|| "system".to_string(), |p| p.actor())
 }

@@ -1,3 +1,4 @@
+import { stateFile } from './accounts';
 import { test, expect, Page, waitForHydration, watchPage, expectHealthy } from './fixtures';
 
 const tab = (page: Page, name: string) =>
@@ -131,7 +132,7 @@ test('a likelihood outside 1–5 is refused, naming the field', async ({ page })
 
 test('two people change the same risk: the second is told, nothing is overwritten', async ({ browser }) => {
   const tag = `E2E conflict ${Date.now()}`;
-  const first = await (await browser.newContext()).newPage();
+  const first = await (await browser.newContext({ storageState: stateFile('editor') })).newPage();
   const firstProblems = watchPage(first);
   await first.goto(`${SERVICE}/risks`);
   await waitForHydration(first);
@@ -144,7 +145,7 @@ test('two people change the same risk: the second is told, nothing is overwritte
   const card = (p: Page) => p.locator('li.risk-card', { has: p.getByRole('heading', { name: tag }) });
   await expect(card(first)).toBeVisible();
 
-  const second = await (await browser.newContext()).newPage();
+  const second = await (await browser.newContext({ storageState: stateFile('editor') })).newPage();
   const secondProblems = watchPage(second);
   await second.goto(`${SERVICE}/risks`);
   await waitForHydration(second);

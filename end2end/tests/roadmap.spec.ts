@@ -1,3 +1,4 @@
+import { stateFile } from './accounts';
 import { test, expect, Page, waitForHydration, watchPage, expectHealthy } from './fixtures';
 
 const tab = (page: Page, name: string) =>
@@ -98,8 +99,8 @@ test('a phase with its end before its start is refused, naming the field', async
 });
 
 test('two people edit the same item: the second is told, nothing is overwritten', async ({ browser }) => {
-  const first = await (await browser.newContext()).newPage();
-  const second = await (await browser.newContext()).newPage();
+  const first = await (await browser.newContext({ storageState: stateFile('editor') })).newPage();
+  const second = await (await browser.newContext({ storageState: stateFile('editor') })).newPage();
   const problems = [watchPage(first), watchPage(second)];
   for (const p of [first, second]) {
     await p.goto('/services/search-indexer');

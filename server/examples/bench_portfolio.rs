@@ -17,6 +17,22 @@ use sqlx::PgPool;
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
 
+async fn reader_token(pool: &PgPool) -> Result<String, Box<dyn std::error::Error>> {
+    use app::model::{Role, TokenScope};
+    let email = "bench@preflight.example";
+    let id = match app::data::users::find_by_email(pool, email).await? {
+        Some(user) => user.id,
+        None => {
+            server::accounts::create(pool, email, Role::Viewer, "bench password 1", "bench").await?
+        }
+    };
+    let name = format!("bench-{}", std::process::id());
+    let token =
+        app::server_fns::accounts::issue_token(pool, id, &name, TokenScope::Read, Some(1), "bench")
+            .await?;
+    Ok(token.secret)
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -29,10 +45,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         sizes = vec![50, 500];
     }
     let pool = server::db::connect_and_migrate(&url).await?;
-    let router = server::startup::router(AppState::new(
-        LeptosOptions::builder().output_name("preflight").build(),
-        pool.clone(),
-    ));
+    let router = server::startup::router(
+        AppState::new(
+            LeptosOptions::builder().output_name("preflight").build(),
+            pool.clone(),
+        ),
+        Default::default(),
+    );
+    // Pages need a signed-in reader: a read token, checked on every request as a
+    // session would be.
+    let bearer = format!("Bearer {}", reader_token(&pool).await?);
 
     println!(
         "{:>9} {:>8} {:>9} | {:>9} | {:>10} | {:>22} | {:>9}",
@@ -65,7 +87,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let t = Instant::now();
             let response = router
                 .clone()
-                .oneshot(Request::get("/").body(Body::empty())?)
+                .oneshot(
+                    Request::get("/")
+                        .header("authorization", &bearer)
+                        .body(Body::empty())?,
+                )
                 .await?;
             let status = response.status();
             let body = response.into_body().collect().await?.to_bytes();

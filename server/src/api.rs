@@ -1,23 +1,51 @@
 //! The JSON API (`/api/v1`) and `/health`: the automation surface CI pipelines use.
 //! Errors answer `{"error": "...", "field": "..."}` with 404, 409 or 422.
 
+use app::auth::Principal;
 use app::data::{self, items::StatusChange};
 use app::error::AppError;
-use app::model::ItemStatus;
+use app::model::{ItemStatus, Need};
 use app::server_fns::history;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 use std::collections::HashMap;
 use std::time::Duration;
 
-/// Who the event log names for API changes until API tokens exist.
-const API_ACTOR: &str = "api";
+/// Every JSON API and form route with its method and what it needs. The gate looks
+/// routes up here; a route missing from the table is refused for everyone.
+pub const ROUTES: &[(&str, &str, Need)] = &[
+    ("GET", "/health", Need::Public),
+    ("POST", "/login", Need::Public),
+    ("POST", "/logout", Need::Public),
+    ("GET", "/api/v1/services", Need::Read),
+    ("GET", "/api/v1/services/{slug}", Need::Read),
+    ("GET", "/api/v1/services/{slug}/projection", Need::Read),
+    ("PATCH", "/api/v1/services/{slug}/items/{id}", Need::Edit),
+    ("GET", "/api/v1/services/{slug}/events", Need::Read),
+    ("POST", "/api/v1/import", Need::Edit),
+    ("GET", "/api/v1/services/{slug}/export", Need::Read),
+    // Unknown endpoints answer 404 to whoever may read.
+    ("*", "/api/v1/{*rest}", Need::Read),
+];
+
+/// The table's rule for `method` on the route `matched` (HEAD as GET).
+pub fn route_need(method: &Method, matched: &str) -> Option<Need> {
+    let method = if *method == Method::HEAD {
+        "GET"
+    } else {
+        method.as_str()
+    };
+    ROUTES
+        .iter()
+        .find(|(m, path, _)| *path == matched && (*m == "*" || *m == method))
+        .map(|(_, _, need)| *need)
+}
 
 pub fn router<S>(pool: PgPool) -> Router<S> {
     Router::new()
@@ -40,7 +68,21 @@ pub fn error_response(err: AppError) -> Response {
         AppError::Conflict { message, current } => json!({ "error": message, "current": current }),
         other => json!({ "error": other.to_string() }),
     };
-    (status, Json(body)).into_response()
+    let mut response = (status, Json(body)).into_response();
+    if let AppError::TooManyRequests { retry_after_secs } = err
+        && let Ok(value) = retry_after_secs.to_string().parse()
+    {
+        response
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, value);
+    }
+    if status == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(
+            axum::http::header::WWW_AUTHENTICATE,
+            axum::http::HeaderValue::from_static("Bearer"),
+        );
+    }
+    response
 }
 
 async fn health(State(pool): State<PgPool>) -> Response {
@@ -83,6 +125,7 @@ async fn get_service(State(pool): State<PgPool>, Path(slug): Path<String>) -> Re
 
 async fn patch_item(
     State(pool): State<PgPool>,
+    Extension(principal): Extension<Principal>,
     Path((slug, id)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
@@ -93,7 +136,7 @@ async fn patch_item(
         Ok(change) => change,
         Err(e) => return error_response(e),
     };
-    match data::items::change_status(&pool, &slug, item_id, change, API_ACTOR).await {
+    match data::items::change_status(&pool, &slug, item_id, change, &principal.actor()).await {
         Ok(item) => Json(item).into_response(),
         Err(e) => error_response(e),
     }

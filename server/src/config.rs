@@ -7,17 +7,30 @@ pub struct Config {
     pub database_url: String,
     /// Load the demo services into an empty database (`PREFLIGHT_DEMO=0` turns it off).
     pub load_demo: bool,
+    /// Where users reach the portal (`PREFLIGHT_PUBLIC_URL`); https makes cookies Secure.
+    pub public_url: Option<String>,
+    /// The first admin, created when no user exists yet.
+    pub first_admin: Option<(String, String)>,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 impl Config {
     pub fn from_env() -> Config {
         Config {
-            database_url: std::env::var("DATABASE_URL")
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-                .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
+            database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
             load_demo: std::env::var("PREFLIGHT_DEMO").map_or(true, |v| v != "0" && v != "false"),
+            public_url: var("PREFLIGHT_PUBLIC_URL"),
+            first_admin: var("PREFLIGHT_ADMIN_EMAIL").zip(var("PREFLIGHT_ADMIN_PASSWORD")),
         }
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.trim().to_ascii_lowercase().starts_with("https://"))
     }
 }
 

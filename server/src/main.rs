@@ -2,7 +2,7 @@
 use app::state::AppState;
 use leptos::prelude::get_configuration;
 use server::config::Config;
-use server::{db, demo, startup};
+use server::{accounts, cli, db, demo, startup};
 use tracing_subscriber::EnvFilter;
 
 #[global_allocator]
@@ -17,6 +17,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .init();
 
     let config = Config::from_env();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if !args.is_empty() {
+        return run_command(&config, &args).await;
+    }
     let mut leptos_options = get_configuration(None)?.leptos_options;
     // cargo-leptos sets LEPTOS_HASH_FILES when it starts the server; started directly
     // (scripts/run.sh, a container), the hash file it wrote beside the binary tells.
@@ -34,15 +38,53 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map_err(|e| format!("cannot load the demo services: {e}"))?;
         if loaded > 0 {
             tracing::info!("loaded {loaded} demo services");
+            accounts::create_demo_users(&pool)
+                .await
+                .map_err(|e| format!("cannot create the demo users: {e}"))?;
         }
     }
+    accounts::ensure_first_admin(&pool, &config)
+        .await
+        .map_err(|e| format!("cannot create the first admin: {e}"))?;
+    tokio::spawn(startup::delete_expired_sessions(pool.clone()));
 
-    let app = startup::router(AppState::new(leptos_options, pool.clone()));
+    let sessions = startup::SessionSettings {
+        secure_cookies: config.secure_cookies(),
+    };
+    let app = startup::router(AppState::new(leptos_options, pool.clone()), sessions);
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(startup::shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(startup::shutdown_signal())
+    .await?;
     pool.close().await;
     Ok(())
+}
+
+/// `server user …` and `server token …`: migrate, run the command, print its result
+/// alone on the last line of stdout, exit.
+async fn run_command(config: &Config, args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
+    let command = match cli::parse(args) {
+        Ok(command) => command,
+        Err(problem) => {
+            eprintln!("{problem}\n{}", cli::USAGE);
+            std::process::exit(2);
+        }
+    };
+    let pool = db::connect_and_migrate(&config.database_url)
+        .await
+        .map_err(|e| format!("cannot prepare the database (is PostgreSQL running?): {e}"))?;
+    match cli::run(&pool, command).await {
+        Ok(result) => {
+            println!("{result}");
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+    }
 }

@@ -6,8 +6,9 @@
 //! Leptos offers no response cache and tower-http's layers do not know the database,
 //! hence this middleware.
 //!
-//! What the page shows must depend only on the URL, the service's rows, the day and
-//! the build: once pages vary by signed-in user, the user belongs in the key.
+//! What the page shows depends on the URL, the service's rows, the day, the build and
+//! the signed-in user (the top bar, and the controls their role may use): all of them
+//! are in the key.
 
 use app::data::services::{Stamp, stamp};
 use app::state::AppState;
@@ -68,7 +69,11 @@ pub async fn cached_pages(
         // Unknown services and database trouble: the page itself answers.
         _ => return next.run(request).await,
     };
-    let uri = request.uri().to_string();
+    let Some(principal) = request.extensions().get::<app::auth::Principal>() else {
+        return next.run(request).await;
+    };
+    let account = principal.account();
+    let uri = format!("{}:{}|{}", account.id, account.role, request.uri());
     let day = Utc::now().date_naive();
     if let Some(hit) = cache.get(&uri, current, day) {
         return hit;

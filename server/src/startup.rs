@@ -1,32 +1,79 @@
 //! Builds the router and serves it until SIGTERM or Ctrl-C.
 
 use crate::assets::{CachePolicy, cache_headers, static_files};
+use crate::gate::gate;
 use crate::page_cache::{PageCache, cached_pages};
+use app::auth::backend::Backend;
+use app::domain::access::SESSION_IDLE;
 use app::state::AppState;
 use app::{App, shell};
 use axum::Router;
+use axum::routing::post;
+use axum_login::AuthManagerLayerBuilder;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::cookie::time::Duration as SessionDuration;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
 
-pub fn router(state: AppState) -> Router {
+/// How sessions are kept: cookies marked Secure when the public URL is https.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SessionSettings {
+    pub secure_cookies: bool,
+}
+
+pub fn router(state: AppState, sessions: SessionSettings) -> Router {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     let cache = CachePolicy::new(&leptos_options);
+    let pool = state.pool.clone();
+    // Sessions live in PostgreSQL (the migration `accounts` creates the table), so every
+    // instance shares them; idle ones expire after eight hours.
+    let session_layer = SessionManagerLayer::new(PostgresStore::new(pool.clone()))
+        .with_name("preflight_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(sessions.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(SessionDuration::seconds(
+            SESSION_IDLE.num_seconds(),
+        )));
+    let auth_layer =
+        AuthManagerLayerBuilder::new(Backend::new(pool.clone()), session_layer).build();
+    // Route layers wrap only matched routes: the static files (the fallback) cost no
+    // session lookup. Outermost first: session, then the gate, then the page cache.
     Router::new()
-        .merge(crate::transfer::router(state.pool.clone()))
-        .merge(crate::api::router(state.pool.clone()))
+        .merge(crate::transfer::router(pool.clone()))
+        .merge(crate::api::router(pool.clone()))
+        .route("/login", post(crate::sign_in::sign_in))
+        .route("/logout", post(crate::sign_in::sign_out))
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
-        .fallback_service(static_files(state.clone()))
-        .layer(axum::middleware::from_fn_with_state(
+        .route_layer(axum::middleware::from_fn_with_state(
             (PageCache::default(), state.clone()),
             cached_pages,
         ))
+        .route_layer(axum::middleware::from_fn_with_state(pool, gate))
+        .route_layer(auth_layer)
+        .fallback_service(static_files(state.clone()))
         .layer(axum::middleware::from_fn_with_state(cache, cache_headers))
         // Skips what already has a Content-Encoding: the precompressed files.
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Deletes expired sessions every hour (the store only ignores them on load).
+pub async fn delete_expired_sessions(pool: sqlx::PgPool) {
+    use tower_sessions::ExpiredDeletion;
+    let store = PostgresStore::new(pool);
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        if let Err(e) = store.delete_expired().await {
+            tracing::warn!("deleting expired sessions failed: {e}");
+        }
+    }
 }
 
 pub async fn shutdown_signal() {

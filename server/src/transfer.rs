@@ -3,6 +3,7 @@
 //! service as Markdown, JSON or CSV.
 
 use crate::api::error_response;
+use app::auth::Principal;
 use app::data;
 use app::domain::markdown::{IMPORT_MAX_BYTES, export_markdown, import_markdown_bytes, items_csv};
 use app::draft::ServiceDraft;
@@ -12,12 +13,9 @@ use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use serde_json::json;
 use sqlx::PgPool;
-
-/// Who the event log names for API imports until API tokens exist.
-const API_ACTOR: &str = "api";
 
 pub fn router<S>(pool: PgPool) -> Router<S> {
     Router::new()
@@ -66,7 +64,12 @@ pub fn check_size(body: &[u8]) -> Result<(), AppError> {
     Ok(())
 }
 
-async fn import(State(pool): State<PgPool>, RawQuery(query): RawQuery, body: Bytes) -> Response {
+async fn import(
+    State(pool): State<PgPool>,
+    Extension(principal): Extension<Principal>,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
     let dry_run = match parse_dry_run(query.as_deref()) {
         Ok(d) => d,
         Err(e) => return error_response(e),
@@ -87,7 +90,7 @@ async fn import(State(pool): State<PgPool>, RawQuery(query): RawQuery, body: Byt
         Ok(slug) => slug,
         Err(e) => return error_response(e),
     };
-    match data::drafts::insert(&pool, &draft, API_ACTOR).await {
+    match data::drafts::insert(&pool, &draft, &principal.actor()).await {
         Ok(slug) => (StatusCode::CREATED, Json(json!({ "slug": slug }))).into_response(),
         Err(e) => error_response(e),
     }

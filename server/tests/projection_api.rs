@@ -1,5 +1,7 @@
 //! `GET /api/v1/services/{slug}/projection` through the real router.
 
+mod support;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
@@ -8,7 +10,7 @@ use sqlx::PgPool;
 use tower::ServiceExt;
 
 async fn get(pool: &PgPool, uri: &str) -> (StatusCode, Value) {
-    let router = server::api::router(pool.clone());
+    let router = support::as_editor(pool).await;
     let response = router
         .oneshot(Request::get(uri).body(Body::empty()).unwrap())
         .await

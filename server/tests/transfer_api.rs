@@ -1,6 +1,8 @@
 //! `POST /api/v1/import` and `GET /api/v1/services/{slug}/export` through the real
 //! router, against a real database.
 
+mod support;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
@@ -26,7 +28,7 @@ fn seed(name: &str) -> String {
 }
 
 async fn send(pool: &PgPool, request: Request<Body>) -> (StatusCode, Vec<u8>, Option<String>) {
-    let router = server::transfer::router(pool.clone()).merge(server::api::router(pool.clone()));
+    let router = support::as_editor(pool).await;
     let response = router.oneshot(request).await.unwrap();
     let status = response.status();
     let content_type = response

@@ -79,9 +79,11 @@ pub fn CostLineRow(line: CostLine, phases: Vec<Phase>) -> impl IntoView {
             <td>{where_}</td>
             <td class="amount">{format_cents(line.monthly_cents)}</td>
             <td class="row-actions">
+                {crate::viewer::can_edit().then(|| view! {
                 <button type="button" class="icon-button" title="Edit" aria-label=format!("Edit cost line {name}")
                     on:click=move |_| editing.update(|e| *e = !*e)>"✎"</button>
                 <ConfirmDelete what=format!("cost line {name}") question=format!("Delete “{name}”?") on_confirm=delete/>
+                })}
             </td>
         </tr>
         <Show when=move || editing.get() || (error.get().is_some() && !editing.get())>

@@ -36,6 +36,7 @@ pub fn ItemRow(
     is_last: bool,
 ) -> impl IntoView {
     let ctx = use_service();
+    let editor = crate::viewer::can_edit();
     let pending = RwSignal::new(false);
     let message = RwSignal::new(None::<String>);
     let editing = RwSignal::new(false);
@@ -214,7 +215,7 @@ pub fn ItemRow(
                         class="tick"
                         id=tick_id
                         aria-checked=move || (status() == ItemStatus::Done).to_string()
-                        disabled=move || pending.get() || status() == ItemStatus::NotApplicable
+                        disabled=move || !editor || pending.get() || status() == ItemStatus::NotApplicable
                     ></button>
                 </PostForm>
                 <div class="item-text">
@@ -253,7 +254,7 @@ pub fn ItemRow(
                         class="inline-select"
                         aria-label=move || format!("Status of {}", title())
                         prop:value=move || status().as_str()
-                        disabled=move || pending.get()
+                        disabled=move || !editor || pending.get()
                         on:change=move |ev| {
                             let value = event_target_value(&ev);
                             if value == ItemStatus::NotApplicable.as_str() {
@@ -273,7 +274,7 @@ pub fn ItemRow(
                         class=move || format!("inline-select priority-{}", priority().as_str())
                         aria-label=move || format!("Priority of {}", title())
                         prop:value=move || priority().as_str()
-                        disabled=move || pending.get()
+                        disabled=move || !editor || pending.get()
                         on:change=move |ev| {
                             let value = event_target_value(&ev);
                             save_inline(Box::new(move |f| f.priority = value));
@@ -287,12 +288,14 @@ pub fn ItemRow(
                         aria-label=move || format!("Owner of {}", title())
                         value=move || item.read().owner.clone()
                         prop:value=move || item.read().owner.clone()
-                        disabled=move || pending.get()
+                        disabled=move || !editor || pending.get()
                         on:change=move |ev| {
                             let value = event_target_value(&ev);
                             save_inline(Box::new(move |f| f.owner = value));
                         }
                     />
+                    // Viewers see the controls' values but not the ways to change them.
+                    {editor.then(|| view! {
                     <button type="button" class="icon-button" title="Edit" aria-label=move || format!("Edit {}", title())
                         on:click=move |_| open_editor()>"✎"</button>
                     {[(-1, "up", "↑", is_first), (1, "down", "↓", is_last)].into_iter().map(|(delta, word, arrow, at_end)| view! {
@@ -309,6 +312,7 @@ pub fn ItemRow(
                         question=Signal::derive(move || format!("Delete “{}”?", title()))
                         on_confirm=delete
                     />
+                    })}
                 </div>
             </div>
             {move || message.get().map(|m| view! { <p class="item-error" role="alert">{m}</p> })}

@@ -1,5 +1,6 @@
 pub mod confirm;
 pub mod cost_line_editor;
+pub mod editors_only;
 pub mod item_editor;
 pub mod item_row;
 pub mod phase_editor;

@@ -1,6 +1,7 @@
 //! The data layer: every SQL statement of Preflight lives under this module, in
 //! functions that take a `&PgPool` (or a transaction). Server-only.
 
+pub mod audit;
 pub mod cache;
 pub mod cost_lines;
 pub mod drafts;
@@ -13,6 +14,9 @@ pub mod portfolio;
 pub mod risks;
 pub mod sections;
 pub mod services;
+pub mod sign_in;
+pub mod tokens;
+pub mod users;
 
 use crate::error::AppError;
 use sqlx::PgPool;

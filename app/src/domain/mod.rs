@@ -1,6 +1,7 @@
 //! Domain rules as plain functions over plain values: no database, no framework.
 //! Compiled for both the server and the browser.
 
+pub mod access;
 pub mod cost;
 pub mod draft_parts;
 pub mod filter;

@@ -80,7 +80,7 @@ pub fn ChecklistTab() -> impl IntoView {
                     .collect_view()
                     .into_any()
             }}
-            <AddSection/>
+            {crate::viewer::can_edit().then(|| view! { <AddSection/> })}
         </section>
     }
 }
@@ -302,6 +302,7 @@ fn SectionBlock(
                     </form>
                 </Show>
                 <ProgressBar progress label=format!("Readiness of {section_label}")/>
+                {crate::viewer::can_edit().then(|| view! {
                 <div class="section-controls">
                     <button type="button" class="icon-button" title="Rename" aria-label=format!("Rename section {section_label}")
                         on:click=move |_| renaming.set(true)>"✎"</button>
@@ -325,6 +326,7 @@ fn SectionBlock(
                         on_confirm=delete
                     />
                 </div>
+                })}
             </header>
             {move || message.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
             {if items.is_empty() {
@@ -346,7 +348,7 @@ fn SectionBlock(
                 }
                     .into_any()
             }}
-            <AddItem section_id=id/>
+            {crate::viewer::can_edit().then(|| view! { <AddItem section_id=id/> })}
         </section>
     }
 }

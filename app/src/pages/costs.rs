@@ -283,9 +283,12 @@ pub fn CostsTab() -> impl IntoView {
                     </div>
                 </div>
                 <div class="actions">
+                    // Viewers may explore the what-if; saving it is an editor's change.
+                    {crate::viewer::can_edit().then(|| view! {
                     <button type="button" class="primary" disabled=move || !changed.get() || saving.get() on:click=save>
                         "Save these changes"
                     </button>
+                    })}
                     <button type="button" disabled=move || !changed.get() on:click=move |_| {
                         included.set(BTreeMap::new());
                         ends.set(BTreeMap::new());
@@ -347,7 +350,7 @@ fn CostLines() -> impl IntoView {
                 {group(CostKind::Addition, "Additions (as phases complete)")}
                 {group(CostKind::Saving, "Savings")}
             </table>
-            <NewCostLine phases/>
+            {crate::viewer::can_edit().then(|| view! { <NewCostLine phases/> })}
         </section>
     }
 }

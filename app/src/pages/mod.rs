@@ -1,10 +1,14 @@
+pub mod audit;
 pub mod checklist;
 pub mod costs;
 pub mod history;
 pub mod import;
+pub mod login;
 pub mod new_service;
 pub mod not_found;
 pub mod portfolio;
 pub mod risks;
 pub mod roadmap;
 pub mod service;
+pub mod tokens;
+pub mod users;

@@ -240,7 +240,7 @@ pub fn RisksTab() -> impl IntoView {
                     />
                 </ol>
             </Show>
-            <AddRisk reg/>
+            {crate::viewer::can_edit().then(|| view! { <AddRisk reg/> })}
         </section>
     }
 }
@@ -489,6 +489,7 @@ fn RiskCard(risk: RwSignal<Risk>, reg: Register, today: NaiveDate) -> impl IntoV
                 <span class=move || format!("badge risk-status risk-status-{}", status().as_str()) data-testid="risk-status">
                     {move || status().label()}
                 </span>
+                {crate::viewer::can_edit().then(|| view! {
                 <div class="section-controls">
                     <button type="button" class="icon-button" title="Edit" aria-label=move || format!("Edit risk {}", title())
                         on:click=move |_| {
@@ -513,6 +514,7 @@ fn RiskCard(risk: RwSignal<Risk>, reg: Register, today: NaiveDate) -> impl IntoV
                         on_confirm=delete
                     />
                 </div>
+                })}
             </header>
             <p class="risk-meta">
                 {move || {

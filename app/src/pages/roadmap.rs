@@ -77,7 +77,7 @@ pub fn RoadmapTab() -> impl IntoView {
                 }
                     .into_any()
             }}
-            <AddPhase/>
+            {crate::viewer::can_edit().then(|| view! { <AddPhase/> })}
         </section>
     }
 }
@@ -198,6 +198,7 @@ fn PhaseCard(phase: Phase, today: NaiveDate, is_first: bool, is_last: bool) -> i
                 <span class=move || format!("badge schedule {}", status.get().css_class()) data-testid="phase-schedule">
                     {move || status.get().label()}
                 </span>
+                {crate::viewer::can_edit().then(|| view! {
                 <div class="section-controls">
                     <button type="button" class="icon-button" title="Edit" aria-label=format!("Edit phase {name}")
                         on:click=move |_| {
@@ -218,6 +219,7 @@ fn PhaseCard(phase: Phase, today: NaiveDate, is_first: bool, is_last: bool) -> i
                         on_confirm=delete
                     />
                 </div>
+                })}
             </header>
             {(!phase.goal.is_empty()).then(|| view! { <p class="phase-goal">{phase.goal.clone()}</p> })}
             <ProgressBar progress label=format!("Progress of {name}")/>
@@ -252,8 +254,10 @@ fn PhaseCard(phase: Phase, today: NaiveDate, is_first: bool, is_last: bool) -> i
                                     <li class:done=status == ItemStatus::Done>
                                         <span class=format!("badge status-{}", status.as_str())>{status.label()}</span>
                                         <a href=format!("{base}#item-{id}")>{title.clone()}</a>
+                                        {crate::viewer::can_edit().then(|| view! {
                                         <button type="button" class="icon-button" aria-label=format!("Remove {title} from this phase")
                                             title="Remove from phase" on:click=move |_| assign(vec![id], None)>"✕"</button>
+                                        })}
                                     </li>
                                 }
                             })
@@ -262,6 +266,7 @@ fn PhaseCard(phase: Phase, today: NaiveDate, is_first: bool, is_last: bool) -> i
                     }
                 }}
             </ul>
+            {crate::viewer::can_edit().then(|| view! {
             <details class="assign">
                 <summary>"Assign items to this phase"</summary>
                 <form on:submit=move |ev| {
@@ -295,6 +300,7 @@ fn PhaseCard(phase: Phase, today: NaiveDate, is_first: bool, is_last: bool) -> i
                     <button type="submit" class="primary" disabled=move || chosen.get().is_empty()>"Assign selected"</button>
                 </form>
             </details>
+            })}
         </li>
     }
 }

@@ -1,10 +1,13 @@
 //! Server functions: thin wrappers that check input, call the data layer and map
 //! errors. Their bodies run only on the server.
 
+pub mod accounts;
 pub mod checklist;
 pub mod costs;
 pub mod history;
 pub mod import;
+#[cfg(feature = "ssr")]
+pub mod needs;
 pub mod portfolio;
 pub mod risks;
 pub mod roadmap;
