@@ -1,8 +1,16 @@
 import { test, expect, waitForHydration } from './fixtures';
-import { request as apiRequest } from '@playwright/test';
+import { request as apiRequest, APIRequestContext } from '@playwright/test';
 import { USERS, stateFile } from './accounts';
 
 const SERVICE = '/services/payments-api';
+
+/** A service of this test's own (the demo services' state is what other tests check). */
+async function ownService(request: APIRequestContext, name: string): Promise<string> {
+  const doc = `# ${name} ${Date.now()}\n\n## Checks\n\n- [ ] First check\n- [ ] Second check\n- [x] Done check\n`;
+  const res = await request.post('/api/v1/import', { data: doc, headers: { 'content-type': 'text/markdown' } });
+  expect(res.status()).toBe(201);
+  return (await res.json()).slug;
+}
 
 test.describe('signed out', () => {
   test.use({ storageState: { cookies: [], origins: [] } });
@@ -64,14 +72,16 @@ test.describe('as a viewer', () => {
   });
 });
 
-test('an editor ticks an item and the history names them', async ({ page }) => {
-  await page.goto(SERVICE);
+test('an editor ticks an item and the history names them', async ({ page, request }) => {
+  const slug = await ownService(request, 'E2E editor');
+  await page.goto(`/services/${slug}`);
   await waitForHydration(page);
-  const item = page.locator('li.item:not(.done):not(.na)').first();
+  const id = await page.locator('li.item:not(.done):not(.na)').first().getAttribute('data-item-id');
+  const item = page.locator(`#item-${id}`);
   const title = (await item.locator('.item-title').textContent())!.trim();
   await item.locator('button.tick').click();
   await expect(item.locator('button.tick')).toHaveAttribute('aria-checked', 'true');
-  await page.goto(`${SERVICE}/history`);
+  await page.goto(`/services/${slug}/history`);
   await waitForHydration(page);
   const entry = page.locator('li', { hasText: title }).filter({ hasText: USERS.editor.email }).first();
   await expect(entry).toBeVisible();
@@ -80,7 +90,8 @@ test('an editor ticks an item and the history names them', async ({ page }) => {
 test.describe('as an admin', () => {
   test.use({ storageState: stateFile('admin') });
 
-  test('creates a user and a token; the token ticks through the API until revoked', async ({ page, baseURL }) => {
+  test('creates a user and a token; the token ticks through the API until revoked', async ({ page, baseURL, request }) => {
+    const slug = await ownService(request, 'E2E token');
     const email = `new-${Date.now()}@example.com`;
     await page.goto('/admin/users');
     await waitForHydration(page);
@@ -100,9 +111,9 @@ test.describe('as an admin', () => {
     expect(secret).toMatch(/^pf_[0-9a-f]{64}$/);
 
     const ci = await apiRequest.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${secret}` } });
-    const doc = await (await ci.get('/api/v1/services/payments-api')).json();
+    const doc = await (await ci.get(`/api/v1/services/${slug}`)).json();
     const open = doc.sections.flatMap((s: any) => s.items).find((i: any) => i.status === 'todo');
-    const tick = await ci.patch(`/api/v1/services/payments-api/items/${open.id}`, { data: { status: 'done' } });
+    const tick = await ci.patch(`/api/v1/services/${slug}/items/${open.id}`, { data: { status: 'done' } });
     expect(tick.status()).toBe(200);
     expect((await tick.json()).updated_by).toBe(`token ${name} (${USERS.admin.email})`);
 
@@ -110,7 +121,7 @@ test.describe('as an admin', () => {
     await row.getByRole('button', { name: 'Revoke' }).click();
     await row.getByRole('button', { name: 'Revoke' }).click();
     await expect(row).toContainText('Revoked');
-    const after = await ci.patch(`/api/v1/services/payments-api/items/${open.id}`, { data: { status: 'todo' } });
+    const after = await ci.patch(`/api/v1/services/${slug}/items/${open.id}`, { data: { status: 'todo' } });
     expect(after.status()).toBe(401);
     await ci.dispose();
   });
