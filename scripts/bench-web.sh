@@ -51,6 +51,13 @@ for i in $(seq 1 60); do
   sleep 1
 done
 
+# Every page needs a signed-in user: the demo viewer's session, as a browser keeps it.
+COOKIE="$(curl -s -o /dev/null -D - --data-urlencode 'email=viewer@preflight.demo' \
+  --data-urlencode 'password=preflight-viewer' --data-urlencode 'next=/' "$BASE/login" |
+  awk -F'[ ;]' 'tolower($1) == "set-cookie:" { print $2 }')"
+[ -n "$COOKIE" ] || { echo "signing in as the demo viewer failed" >&2; exit 1; }
+export PREFLIGHT_COOKIE="$COOKIE"
+
 log "1. first load: script + WebAssembly per entry page (target: at most 150 KB)"
 timeout 300 node "$ROOT/scripts/bench/first-load.mjs" "$BASE" "${ENTRY_PAGES[@]}" >"$OUT/first-load.jsonl"
 python3 - "$OUT/first-load.jsonl" <<'EOF'
@@ -69,7 +76,8 @@ for page in "${LIGHTHOUSE_PAGES[@]}"; do
   for run in $(seq 1 "$RUNS"); do
     CHROME_PATH=/usr/bin/chromium timeout 180 "$ROOT/scripts/bench/node_modules/.bin/lighthouse" "$BASE$page" \
       --quiet --output=json --output-path="$OUT/lh$name.$run.json" \
-      --only-categories=performance,accessibility --chrome-flags="$CHROME_FLAGS" >/dev/null 2>&1 ||
+      --only-categories=performance,accessibility --chrome-flags="$CHROME_FLAGS" \
+      --extra-headers="{\"Cookie\": \"$COOKIE\"}" >/dev/null 2>&1 ||
       echo "   (Lighthouse run $run of $page failed)"
   done
 done
@@ -99,7 +107,8 @@ for page in pages:
 EOF
 
 log "3. server rendering with wrk, ${WRK_SECONDS}s each, 2 threads, 16 connections (target: at least 10% of /health)"
-rate() { wrk -t2 -c16 -d"${WRK_SECONDS}s" "$BASE$1" 2>/dev/null | awk '/Requests\/sec/ { print $2 }'; }
+# Pages with the session cookie (session load and user lookup included); /health without.
+rate() { wrk -t2 -c16 -d"${WRK_SECONDS}s" -H "Cookie: $COOKIE" "$BASE$1" 2>/dev/null | awk '/Requests\/sec/ { print $2 }'; }
 health="$(rate /health)"
 printf '%-34s %10s %8s\n' "route" "req/s" "share"
 printf '%-34s %10s %8s\n' "/health" "$health" "100%"

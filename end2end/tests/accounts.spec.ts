@@ -125,4 +125,29 @@ test.describe('as an admin', () => {
     expect(after.status()).toBe(401);
     await ci.dispose();
   });
+
+  test('changes a role, disables a user, and is told it cannot demote the last admin', async ({ page }) => {
+    const email = `roles-${Date.now()}@example.com`;
+    await page.goto('/admin/users');
+    await waitForHydration(page);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Initial password (12 characters or more)').fill('a long new password');
+    await page.getByRole('button', { name: 'Add user' }).click();
+    const row = page.locator(`tr[data-email="${email}"]`);
+    await expect(row).toContainText('Active');
+    await row.getByRole('combobox').selectOption('editor');
+    await row.getByRole('button', { name: 'Disable' }).click();
+    await expect(row).toContainText('Disabled');
+    await page.reload();
+    await waitForHydration(page);
+    await expect(row.getByRole('combobox')).toHaveValue('editor');
+    await expect(row).toContainText('Disabled');
+
+    const me = page.locator(`tr[data-email="${USERS.admin.email}"]`);
+    await me.getByRole('combobox').selectOption('viewer');
+    await expect(page.getByRole('alert')).toContainText('last admin');
+    await page.reload();
+    await waitForHydration(page);
+    await expect(me.getByRole('combobox')).toHaveValue('admin');
+  });
 });

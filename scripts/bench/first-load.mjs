@@ -18,6 +18,9 @@ const browser = await chromium.launch({
 });
 for (const p of paths) {
   const context = await browser.newContext();
+  // Signed in (scripts/bench-web.sh passes the demo viewer's session cookie).
+  const [name, value] = (process.env.PREFLIGHT_COOKIE ?? '').split('=');
+  if (name && value) await context.addCookies([{ name, value, url: base }]);
   const page = await context.newPage();
   const responses = [];
   page.on('requestfinished', async (request) => {

@@ -8,8 +8,9 @@ use app::error::AppError;
 use app::model::Role;
 use sqlx::PgPool;
 
-/// One demo user per role; the README lists them. Created only with the demo services,
-/// in a database that had none, so a real installation never gets them.
+/// One demo user per role; the README lists them. Created only with the demo on: with
+/// the demo services, or into a database without users (see `main`); a real
+/// installation runs with `PREFLIGHT_DEMO=0` and never gets them.
 pub const DEMO_USERS: [(&str, Role, &str); 3] = [
     ("viewer@preflight.demo", Role::Viewer, "preflight-viewer"),
     ("editor@preflight.demo", Role::Editor, "preflight-editor"),

@@ -42,3 +42,25 @@ pub fn hash_file_beside_binary(options: &leptos::prelude::LeptosOptions) -> bool
         .and_then(|exe| exe.parent().map(|dir| dir.join(&*options.hash_file)))
         .is_some_and(|path| path.is_file())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_url(url: Option<&str>) -> Config {
+        Config {
+            database_url: DEFAULT_DATABASE_URL.to_string(),
+            load_demo: true,
+            public_url: url.map(String::from),
+            first_admin: None,
+        }
+    }
+
+    #[test]
+    fn cookies_are_secure_behind_https_only() {
+        assert!(with_url(Some("https://preflight.example.com")).secure_cookies());
+        assert!(with_url(Some(" HTTPS://preflight.example.com ")).secure_cookies());
+        assert!(!with_url(Some("http://127.0.0.1:3000")).secure_cookies());
+        assert!(!with_url(None).secure_cookies());
+    }
+}

@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod gate;
 pub mod page_cache;
+pub mod server_fn_status;
 pub mod sign_in;
 pub mod startup;
 pub mod transfer;

@@ -32,20 +32,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let pool = db::connect_and_migrate(&config.database_url)
         .await
         .map_err(|e| format!("cannot prepare the database (is PostgreSQL running?): {e}"))?;
+    // Demo users come with the demo: into a database that just got the demo services,
+    // or that has the demo on and no user at all (one made before accounts existed).
+    let had_no_users = app::data::users::count(&pool)
+        .await
+        .map_err(|e| e.to_string())?
+        == 0;
+    accounts::ensure_first_admin(&pool, &config)
+        .await
+        .map_err(|e| format!("cannot create the first admin: {e}"))?;
     if config.load_demo {
         let loaded = demo::load_if_empty(&pool)
             .await
             .map_err(|e| format!("cannot load the demo services: {e}"))?;
         if loaded > 0 {
             tracing::info!("loaded {loaded} demo services");
+        }
+        if loaded > 0 || had_no_users {
             accounts::create_demo_users(&pool)
                 .await
                 .map_err(|e| format!("cannot create the demo users: {e}"))?;
+            tracing::info!("demo users: viewer@, editor@ and admin@preflight.demo (README)");
         }
     }
-    accounts::ensure_first_admin(&pool, &config)
-        .await
-        .map_err(|e| format!("cannot create the first admin: {e}"))?;
     tokio::spawn(startup::delete_expired_sessions(pool.clone()));
 
     let sessions = startup::SessionSettings {

@@ -102,6 +102,36 @@ pub async fn cached_pages(
     Response::from_parts(parts, Body::from(body))
 }
 
+/// A kept page with the nonce of its first rendering replaced by a new one, in the
+/// Content-Security-Policy and in the scripts, so no two responses share a nonce.
+fn with_fresh_nonce(headers: &HeaderMap, body: &Bytes) -> (HeaderMap, Bytes) {
+    let policy = headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok());
+    let Some(old) = policy.and_then(nonce_of) else {
+        return (headers.clone(), body.clone());
+    };
+    let Ok(text) = std::str::from_utf8(body) else {
+        return (headers.clone(), body.clone());
+    };
+    let new = leptos::nonce::Nonce::new().to_string();
+    let mut headers = headers.clone();
+    if let Some(policy) = policy
+        && let Ok(value) = policy.replace(old, &new).parse()
+    {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    let body = Bytes::from(text.replace(&format!("nonce=\"{old}\""), &format!("nonce=\"{new}\"")));
+    (headers, body)
+}
+
+/// The nonce in a policy's `'nonce-…'` source.
+pub fn nonce_of(policy: &str) -> Option<&str> {
+    let start = policy.find("'nonce-")? + "'nonce-".len();
+    let len = policy[start..].find('\'')?;
+    Some(&policy[start..start + len])
+}
+
 impl PageCache {
     fn get(&self, uri: &str, current: Stamp, day: NaiveDate) -> Option<Response> {
         let pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
@@ -109,8 +139,9 @@ impl PageCache {
         if page.stamp != current || page.day != day {
             return None;
         }
-        let mut response = Response::new(Body::from(page.body.clone()));
-        *response.headers_mut() = page.headers.clone();
+        let (headers, body) = with_fresh_nonce(&page.headers, &page.body);
+        let mut response = Response::new(Body::from(body));
+        *response.headers_mut() = headers;
         Some(response)
     }
 
@@ -149,7 +180,31 @@ impl PageCache {
 
 #[cfg(test)]
 mod tests {
-    use super::service_slug;
+    use super::*;
+
+    #[test]
+    fn kept_pages_get_a_new_nonce() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            "script-src 'nonce-OLD123' 'strict-dynamic'"
+                .parse()
+                .unwrap(),
+        );
+        let body = Bytes::from(
+            r#"<script nonce="OLD123">a</script><p>OLD123</p><script nonce="OLD123">b</script>"#,
+        );
+        let (headers, body) = with_fresh_nonce(&headers, &body);
+        let policy = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        let new = nonce_of(policy).unwrap();
+        assert_ne!(new, "OLD123");
+        let body = std::str::from_utf8(&body).unwrap();
+        assert_eq!(body.matches(&format!("nonce=\"{new}\"")).count(), 2);
+        assert!(
+            body.contains("<p>OLD123</p>"),
+            "only nonce attributes change"
+        );
+    }
 
     #[test]
     fn only_service_pages_are_kept() {

@@ -8,10 +8,12 @@ use app::domain::access::SESSION_IDLE;
 use app::state::AppState;
 use app::{App, shell};
 use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::post;
 use axum_login::AuthManagerLayerBuilder;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::cookie::time::Duration as SessionDuration;
@@ -49,18 +51,47 @@ pub fn router(state: AppState, sessions: SessionSettings) -> Router {
         .route("/login", post(crate::sign_in::sign_in))
         .route("/logout", post(crate::sign_in::sign_out))
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
+        .route_layer(axum::middleware::from_fn(
+            crate::server_fn_status::server_fn_status,
+        ))
         .route_layer(axum::middleware::from_fn_with_state(
             (PageCache::default(), state.clone()),
             cached_pages,
         ))
-        .route_layer(axum::middleware::from_fn_with_state(pool, gate))
+        .route_layer(axum::middleware::from_fn_with_state(pool.clone(), gate))
         .route_layer(auth_layer)
+        .merge(crate::api::health_router(pool.clone()))
         .fallback_service(static_files(state.clone()))
         .layer(axum::middleware::from_fn_with_state(cache, cache_headers))
+        // Pages set their own Content-Security-Policy with the response's nonce
+        // (`app::html_shell`); everything else gets a closed one.
+        .layer(fixed(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(fixed(
+            header::REFERRER_POLICY,
+            "strict-origin-when-cross-origin",
+        ))
+        .layer(fixed(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(fixed(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+        ))
+        .layer(tower::util::option_layer(sessions.secure_cookies.then(
+            || {
+                fixed(
+                    header::STRICT_TRANSPORT_SECURITY,
+                    "max-age=31536000; includeSubDomains",
+                )
+            },
+        )))
         // Skips what already has a Content-Encoding: the precompressed files.
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// A header every response gets unless its handler set one.
+fn fixed(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }
 
 /// Deletes expired sessions every hour (the store only ignores them on load).

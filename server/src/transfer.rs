@@ -26,6 +26,7 @@ pub fn router<S>(pool: PgPool) -> Router<S> {
             post(import).layer(DefaultBodyLimit::max(IMPORT_MAX_BYTES * 2)),
         )
         .route("/api/v1/services/{slug}/export", get(export))
+        .layer(axum::middleware::from_fn(crate::api::json_errors))
         .with_state(pool)
 }
 

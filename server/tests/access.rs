@@ -84,6 +84,12 @@ async fn every_server_function_and_route_is_checked(pool: PgPool) {
         );
         let as_viewer = status(&viewer, method, path).await;
         let as_reader = status(&reader, method, path).await;
+        // Arguments that do not decode are the caller's mistake (server_fn_status.rs).
+        assert_ne!(
+            as_viewer,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "viewer {path}"
+        );
         if READS.contains(path) {
             assert!(!refused(as_viewer), "viewer refused {path}: {as_viewer}");
             assert!(

@@ -294,7 +294,9 @@ async fn tokens_are_stored_hashed_and_stop_at_expiry_or_revocation(pool: PgPool)
     // A malformed token is refused, not ignored.
     let bogus = support::with_token(support::full_router(&pool), "pf_nonsense");
     assert_eq!(
-        call(&bogus, Method::GET, "/health", "").await.status(),
+        call(&bogus, Method::GET, "/api/v1/services", "")
+            .await
+            .status(),
         StatusCode::UNAUTHORIZED
     );
 }

@@ -241,8 +241,22 @@ async fn pages_render_on_the_server(pool: PgPool) {
     assert!(page.contains("Not found"));
 }
 
+/// The page with its script nonces blanked: kept pages differ only in those.
+fn without_nonces(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("nonce=\"") {
+        out.push_str(&rest[..at + 7]);
+        rest = &rest[at + 7..];
+        rest = &rest[rest.find('"').unwrap_or(0)..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Service pages are kept per service version (server/src/page_cache.rs): a second view
-/// is the same bytes, and every change shows on the next view, whoever made it.
+/// is the same bytes (but for the nonces), and every change shows on the next view,
+/// whoever made it.
 #[sqlx::test(migrations = "../migrations")]
 async fn kept_service_pages_show_every_change(pool: PgPool) {
     server::demo::load_if_empty(&pool).await.unwrap();
@@ -252,7 +266,7 @@ async fn kept_service_pages_show_every_change(pool: PgPool) {
         async move {
             let (status, html) = get_page(&router, uri).await;
             assert_eq!(status, StatusCode::OK, "{uri}");
-            html
+            without_nonces(&html)
         }
     };
     let ticked = |html: &str| html.matches("aria-checked=\"true\"").count();
@@ -303,4 +317,54 @@ async fn demo_data_loads_once(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!(gate_clear, vec!["notification-service".to_string()]);
+}
+
+/// Pages carry a Content-Security-Policy with a nonce that matches their scripts, new
+/// on every response, kept pages included; every response says nosniff and no framing.
+#[sqlx::test(migrations = "../migrations")]
+async fn responses_carry_security_headers(pool: PgPool) {
+    server::demo::load_if_empty(&pool).await.unwrap();
+    let router = support::as_editor(&pool).await;
+    let mut nonces = Vec::new();
+    for uri in ["/", "/services/payments-api", "/services/payments-api"] {
+        let response = router
+            .clone()
+            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let headers = response.headers().clone();
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(headers["x-frame-options"], "DENY");
+        let policy = headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+        let nonce = server::page_cache::nonce_of(&policy).unwrap().to_string();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let html = String::from_utf8(bytes.to_vec()).unwrap();
+        assert!(
+            html.contains(&format!("nonce=\"{nonce}\"")),
+            "{uri}: scripts carry the nonce"
+        );
+        nonces.push(nonce);
+    }
+    nonces.dedup();
+    assert_eq!(nonces.len(), 3, "a new nonce every time");
+    let response = router
+        .clone()
+        .oneshot(
+            Request::get("/api/v1/services")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'none'")
+    );
 }

@@ -204,3 +204,24 @@ async fn services_export_in_three_formats(pool: PgPool) {
     let (status, _, _) = get(&pool, "/api/v1/services/nope/export").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// Refusals made before the handler (the body limit, a method no rule covers) answer
+/// JSON like every other API error.
+#[sqlx::test(migrations = "../migrations")]
+async fn refusals_before_the_handler_answer_json(pool: PgPool) {
+    let (status, answer) = post(&pool, "/api/v1/import", vec![b'a'; 3 * 1024 * 1024]).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        answer["error"].as_str().is_some_and(|m| !m.is_empty()),
+        "{answer}"
+    );
+    let request = Request::delete("/api/v1/services")
+        .body(Body::empty())
+        .unwrap();
+    let (status, bytes, content_type) = send(&pool, request).await;
+    // No rule covers DELETE there: refused (fail closed), with a message, as JSON.
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(content_type.unwrap().starts_with("application/json"));
+    let answer: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(answer["error"], "No permission rule covers this request.");
+}
