@@ -51,6 +51,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             pool.clone(),
         ),
         Default::default(),
+        Default::default(),
     );
     // Pages need a signed-in reader: a read token, checked on every request as a
     // session would be.

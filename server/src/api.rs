@@ -20,8 +20,12 @@ use std::time::Duration;
 /// Every JSON API and form route with its method and what it needs. The gate looks
 /// routes up here; a route missing from the table is refused for everyone.
 pub const ROUTES: &[(&str, &str, Need)] = &[
-    // Outside the gate (see `health_router`); listed for the permission walk.
+    // Outside the gate (see `health_router`, `live::probes`, `metrics::router`);
+    // listed for the permission walk.
     ("GET", "/health", Need::Public),
+    ("GET", "/livez", Need::Public),
+    ("GET", "/readyz", Need::Public),
+    ("GET", "/metrics", Need::Public),
     ("POST", "/login", Need::Public),
     ("POST", "/logout", Need::Public),
     ("GET", "/api/v1/services", Need::Read),
@@ -31,6 +35,8 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
     ("GET", "/api/v1/services/{slug}/events", Need::Read),
     ("POST", "/api/v1/import", Need::Edit),
     ("GET", "/api/v1/services/{slug}/export", Need::Read),
+    ("GET", "/api/v1/live", Need::Read),
+    ("GET", "/api/v1/services/{slug}/live", Need::Read),
     // Unknown endpoints answer 404 to whoever may read.
     ("*", "/api/v1/{*rest}", Need::Read),
 ];

@@ -1,5 +1,5 @@
-//! Commands for operators and scripts: `server user add`, `server token add`,
-//! `server token revoke`. Three fixed shapes, so a few lines of matching read them;
+//! Commands for operators and scripts: `server migrate`, `server user add`, `server
+//! token add`, `server token revoke`. Four fixed shapes, so a few lines of matching read them;
 //! a parser crate would cost more build time than it saves.
 
 use app::data::{tokens, users};
@@ -9,12 +9,15 @@ use sqlx::PgPool;
 
 pub const USAGE: &str = "usage:
   server                                    start the web server
+  server migrate                            apply the database migrations, then exit
   server user add EMAIL --role viewer|editor|admin     (password on stdin)
   server token add EMAIL NAME --scope read|write [--expires-days N]
   server token revoke EMAIL NAME";
 
 #[derive(Debug, PartialEq)]
 pub enum Command {
+    /// Run by main itself: it needs the migrator, not a prepared database.
+    Migrate,
     AddUser {
         email: String,
         role: Role,
@@ -54,6 +57,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         Ok(())
     };
     match words.as_slice() {
+        ["migrate"] => Ok(Command::Migrate),
         ["user", "add", email, rest @ ..] => {
             known(rest, &["--role"])?;
             let role = option(rest, "--role")?.ok_or("--role is required")?;
@@ -97,6 +101,7 @@ async fn owner(pool: &PgPool, email: &str) -> Result<users::Account, AppError> {
 /// Runs the command; what it prints last on stdout is its result.
 pub async fn run(pool: &PgPool, command: Command) -> Result<String, AppError> {
     match command {
+        Command::Migrate => Ok(crate::db::migrate(pool).await?),
         Command::AddUser { email, role } => {
             let mut password = String::new();
             std::io::stdin()
@@ -138,6 +143,7 @@ mod tests {
 
     #[test]
     fn commands_parse() {
+        assert_eq!(parse(&args("migrate")), Ok(Command::Migrate));
         assert_eq!(
             parse(&args("user add a@b.c --role editor")),
             Ok(Command::AddUser {

@@ -10,6 +10,8 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod gate;
+pub mod live;
+pub mod metrics;
 pub mod page_cache;
 pub mod server_fn_status;
 pub mod sign_in;

@@ -39,6 +39,7 @@ pub async fn sign_in(
     State(pool): State<PgPool>,
     mut auth: AuthSession,
     connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    metrics: Option<Extension<crate::metrics::Metrics>>,
     body: Bytes,
 ) -> Response {
     let form: SignInForm = serde_urlencoded::from_bytes(&body).unwrap_or(SignInForm {
@@ -52,7 +53,12 @@ pub async fn sign_in(
     let email = normalize_email(&form.email).unwrap_or_else(|_| form.email.trim().to_lowercase());
     match attempt(&pool, &mut auth, &email, form.password, &address).await {
         Ok(true) => Redirect::to(&next).into_response(),
-        Ok(false) => back_to_login(&next, "invalid"),
+        Ok(false) => {
+            if let Some(Extension(metrics)) = metrics {
+                metrics.sign_in_failed();
+            }
+            back_to_login(&next, "invalid")
+        }
         Err(AppError::TooManyRequests { retry_after_secs }) => throttled(retry_after_secs),
         Err(e) => {
             tracing::error!("sign-in failed: {e}");

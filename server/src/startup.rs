@@ -2,17 +2,20 @@
 
 use crate::assets::{CachePolicy, cache_headers, static_files};
 use crate::gate::gate;
+use crate::live::LiveHub;
+use crate::metrics::{Metrics, count_requests, mark_route};
 use crate::page_cache::{PageCache, cached_pages};
 use app::auth::backend::Backend;
 use app::domain::access::SESSION_IDLE;
 use app::state::AppState;
 use app::{App, shell};
-use axum::Router;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, Request, header};
 use axum::routing::post;
+use axum::{Extension, Router};
 use axum_login::AuthManagerLayerBuilder;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -26,11 +29,12 @@ pub struct SessionSettings {
     pub secure_cookies: bool,
 }
 
-pub fn router(state: AppState, sessions: SessionSettings) -> Router {
+pub fn router(state: AppState, sessions: SessionSettings, live: LiveHub) -> Router {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     let cache = CachePolicy::new(&leptos_options);
     let pool = state.pool.clone();
+    let metrics = Metrics::new(pool.clone(), live.clone());
     // Sessions live in PostgreSQL (the migration `accounts` creates the table), so every
     // instance shares them; idle ones expire after eight hours.
     let session_layer = SessionManagerLayer::new(PostgresStore::new(pool.clone()))
@@ -48,6 +52,7 @@ pub fn router(state: AppState, sessions: SessionSettings) -> Router {
     Router::new()
         .merge(crate::transfer::router(pool.clone()))
         .merge(crate::api::router(pool.clone()))
+        .merge(crate::live::router(pool.clone(), live.clone()))
         .route("/login", post(crate::sign_in::sign_in))
         .route("/logout", post(crate::sign_in::sign_out))
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
@@ -61,6 +66,9 @@ pub fn router(state: AppState, sessions: SessionSettings) -> Router {
         .route_layer(axum::middleware::from_fn_with_state(pool.clone(), gate))
         .route_layer(auth_layer)
         .merge(crate::api::health_router(pool.clone()))
+        .merge(crate::live::probes(pool.clone(), live))
+        .merge(crate::metrics::router(metrics.clone()))
+        .route_layer(axum::middleware::from_fn(mark_route))
         .fallback_service(static_files(state.clone()))
         .layer(axum::middleware::from_fn_with_state(cache, cache_headers))
         // Pages set their own Content-Security-Policy with the response's nonce
@@ -85,8 +93,31 @@ pub fn router(state: AppState, sessions: SessionSettings) -> Router {
         )))
         // Skips what already has a Content-Encoding: the precompressed files.
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn_with_state(
+            metrics.clone(),
+            count_requests,
+        ))
+        .layer(Extension(metrics))
+        // Every log line of a request carries its id, which the response returns as
+        // `x-request-id` (a proxy's own id is kept).
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+fn request_span<B>(request: &Request<B>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = %request.method(),
+        path = %request.uri().path(),
+    )
 }
 
 /// A header every response gets unless its handler set one.

@@ -134,7 +134,7 @@ async fn operators_add_users_and_tokens_from_the_command_line(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_first_admin_comes_from_the_environment(pool: PgPool) {
-    let mut config = server::config::Config::from_env();
+    let mut config = server::config::Config::from_env().unwrap();
     config.first_admin = Some(("Boss@Example.com".into(), "first admin password".into()));
     server::accounts::ensure_first_admin(&pool, &config)
         .await

@@ -40,6 +40,23 @@ pub fn ItemRow(
     let pending = RwSignal::new(false);
     let message = RwSignal::new(None::<String>);
     let editing = RwSignal::new(false);
+    // Live updates leave an item alone while its editor is open (pages/service_live.rs).
+    let id_for_live = item.with_untracked(|i| i.id);
+    Effect::new(move |_| {
+        let open = editing.get();
+        ctx.editing.update(|ids| {
+            if open {
+                ids.insert(id_for_live);
+            } else {
+                ids.remove(&id_for_live);
+            }
+        });
+        if !open {
+            ctx.changed_by.update(|m| {
+                m.remove(&id_for_live);
+            });
+        }
+    });
     let form = RwSignal::new(ItemForm::default());
     let form_error = RwSignal::new(None::<(String, String)>);
     let phase_names = StoredValue::new(
@@ -316,6 +333,11 @@ pub fn ItemRow(
                 </div>
             </div>
             {move || message.get().map(|m| view! { <p class="item-error" role="alert">{m}</p> })}
+            {move || ctx.changed_by.with(|m| m.get(&id_for_live).cloned()).map(|who| view! {
+                <p class="item-note" role="status" data-testid="changed-by">
+                    {format!("{who} changed this item while you were editing; your edit is kept, and saving will say if the two conflict.")}
+                </p>
+            })}
             <Show when=move || editing.get()>
                 <ItemEditor
                     form

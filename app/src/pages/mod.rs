@@ -10,5 +10,6 @@ pub mod portfolio;
 pub mod risks;
 pub mod roadmap;
 pub mod service;
+pub mod service_live;
 pub mod tokens;
 pub mod users;

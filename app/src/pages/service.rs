@@ -17,6 +17,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What the tabs of one service share. Rebuilt whenever the document is reloaded.
 #[derive(Clone, Copy)]
@@ -27,6 +28,12 @@ pub struct ServiceCtx {
     /// Sections in order, each with its items' signals in order.
     pub sections: StoredValue<Vec<SectionState>>,
     pub doc: StoredValue<ServiceDocument>,
+    /// Items whose editor is open: live updates leave them alone.
+    pub editing: RwSignal<BTreeSet<i64>>,
+    /// Who changed an item while its editor was open here.
+    pub changed_by: RwSignal<BTreeMap<i64, String>>,
+    /// Set when someone changed the service's structure while an editor was open.
+    pub stale: RwSignal<Option<String>>,
 }
 
 #[derive(Clone)]
@@ -110,8 +117,14 @@ fn ServiceView(
         reload,
         sections: StoredValue::new(sections),
         doc: StoredValue::new(doc.clone()),
+        editing: RwSignal::new(BTreeSet::new()),
+        changed_by: RwSignal::new(BTreeMap::new()),
+        stale: RwSignal::new(None),
     };
     provide_context(ctx);
+    // Teammates' changes arrive as they happen (pages/service_live.rs).
+    #[cfg(feature = "hydrate")]
+    crate::pages::service_live::follow(ctx, crate::viewer::use_viewer().0.map(|v| v.email));
 
     let all_items = ctx.all_items();
     let overall = {
@@ -164,6 +177,12 @@ fn ServiceView(
                 <LaunchGate blockers/>
             </div>
         </header>
+        {move || ctx.stale.get().map(|who| view! {
+            <p class="live-notice" role="status">
+                {format!("{who} changed this service while you were editing. ")}
+                <button type="button" on:click=move |_| ctx.refresh()>"Show the latest"</button>
+            </p>
+        })}
         <nav class="tabs" aria-label="Service sections">
             <A href=base.clone() exact=true>"Checklist"</A>
             <A href=format!("{base}/roadmap") exact=true>"Roadmap"</A>

@@ -13,7 +13,11 @@ use sqlx::PgPool;
 /// The whole router as `main` serves it.
 pub fn full_router(pool: &PgPool) -> Router {
     let options = LeptosOptions::builder().output_name("preflight").build();
-    server::startup::router(AppState::new(options, pool.clone()), Default::default())
+    server::startup::router(
+        AppState::new(options, pool.clone()),
+        Default::default(),
+        Default::default(),
+    )
 }
 
 /// A user of `role` (made when missing) and a new token of `scope` for them.
