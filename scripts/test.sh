@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets up and runs every test: formatting, clippy (server and browser feature sets),
-# unit tests, database tests against the local PostgreSQL, API tests, and the
-# Playwright tests in Chromium against a freshly built server on a fresh database.
+# unit tests, database tests against the local PostgreSQL, API tests, the Playwright
+# tests in Chromium against a freshly built server on a fresh database, the cluster tests
+# (scripts/cluster.sh: three instances behind haproxy), and the offline checks of
+# the Helm chart (scripts/check-chart.sh).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
@@ -26,6 +28,9 @@ cargo clippy --all-targets -p server -- -D warnings
 cargo clippy --all-targets -p app --features ssr -- -D warnings
 cargo clippy --all-targets -p app --features hydrate -- -D warnings
 cargo clippy --lib -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+log "Helm chart and container file, checked offline (scripts/check-chart.sh)"
+"$ROOT/scripts/check-chart.sh"
 
 log "unit, database and API tests"
 cargo test -p app --features ssr
@@ -55,4 +60,7 @@ done
 
 log "Playwright tests in Chromium"
 (cd end2end && PREFLIGHT_URL="http://$E2E_ADDR" npx playwright test)
+
+log "cluster tests: three instances behind haproxy"
+"$ROOT/scripts/cluster.sh" test
 log "all tests passed"

@@ -36,6 +36,15 @@ test("a teammate's tick shows up live, and an edit in progress is kept", async (
   await expect(row.getByTestId('changed-by')).toContainText(USERS.admin.email, { timeout: 5_000 });
   await expect(row.getByLabel('Title')).toHaveValue('My unsaved title');
 
+  // So does an owner being typed into the row while they tick that item.
+  const owner = mine.getByLabel('Owner of First check');
+  await owner.fill('Someone typing');
+  await theirs.locator(`#item-${first} button.tick`).click();
+  await expect(mine.locator(`#item-${first}`).getByTestId('changed-by')).toContainText(USERS.admin.email, {
+    timeout: 5_000,
+  });
+  await expect(owner).toHaveValue('Someone typing');
+
   for (const [i, page] of [mine, theirs].entries()) {
     await expectHealthy(page, problems[i]);
     await page.context().close();

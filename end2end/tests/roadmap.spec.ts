@@ -109,12 +109,14 @@ test('two people edit the same item: the second is told, nothing is overwritten'
   const row = (p: Page) => p.locator('li.item').first();
   const title = (await row(first).locator('.item-title').textContent())!.trim();
 
+  // The second person is already in the field when the first saves: the live update
+  // leaves what they are typing alone, and their save meets the version check.
+  await row(second).getByLabel(`Owner of ${title}`).focus();
   const saved = first.waitForResponse((r) => r.url().includes('/api/update_item') && r.ok());
   await row(first).getByLabel(`Owner of ${title}`).fill('First Person');
   await row(first).getByLabel(`Owner of ${title}`).blur();
   await saved;
 
-  // The second page still shows the old version.
   await row(second).getByLabel(`Owner of ${title}`).fill('Second Person');
   await row(second).getByLabel(`Owner of ${title}`).blur();
   await expect(row(second).getByRole('alert')).toContainText('was changed by');

@@ -40,10 +40,13 @@ pub fn ItemRow(
     let pending = RwSignal::new(false);
     let message = RwSignal::new(None::<String>);
     let editing = RwSignal::new(false);
-    // Live updates leave an item alone while its editor is open (pages/service_live.rs).
+    // Typing in the inline owner field is editing too: a live update must not replace
+    // what is typed before it is saved.
+    let typing_owner = RwSignal::new(false);
+    // Live updates leave an item alone while it is being edited (pages/service_live.rs).
     let id_for_live = item.with_untracked(|i| i.id);
     Effect::new(move |_| {
-        let open = editing.get();
+        let open = editing.get() || typing_owner.get();
         ctx.editing.update(|ids| {
             if open {
                 ids.insert(id_for_live);
@@ -306,6 +309,8 @@ pub fn ItemRow(
                         value=move || item.read().owner.clone()
                         prop:value=move || item.read().owner.clone()
                         disabled=move || !editor || pending.get()
+                        on:focus=move |_| typing_owner.set(true)
+                        on:blur=move |_| typing_owner.set(false)
                         on:change=move |ev| {
                             let value = event_target_value(&ev);
                             save_inline(Box::new(move |f| f.owner = value));

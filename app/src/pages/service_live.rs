@@ -1,6 +1,6 @@
 //! A service page follows teammates' changes: it listens to
 //! `/api/v1/services/{slug}/live` and reloads the service when someone else changes
-//! it. A status change or edit of an item updates that item's signals in place, so
+//! it (or the same user changes an item elsewhere). A status change or edit of an item updates that item's signals in place, so
 //! progress, the gate and the charts follow without a rebuild; anything else rebuilds
 //! the page. What the user is editing is never replaced: the item says who changed it
 //! (saving then meets the usual version check), and structural changes wait behind a
@@ -57,12 +57,17 @@ pub fn follow(ctx: ServiceCtx, me: Option<String>) {
             let Ok(change) = serde_json::from_str::<LiveChange>(&text) else {
                 return;
             };
-            if me.as_deref() == Some(change.actor.as_str()) {
+            // The user's own structural change was already applied by the page that
+            // made it; an item edit is still caught up, so the same user's other
+            // tabs and browsers follow too (versions make it a no-op where it is known).
+            let own = me.as_deref() == Some(change.actor.as_str());
+            if own && !is_item_edit(&change) {
                 return;
             }
-            catch_up(ctx, Some(change));
+            catch_up(ctx, Some(change), own);
         });
-    let on_resync = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| catch_up(ctx, None));
+    let on_resync =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| catch_up(ctx, None, false));
     let _ = source.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
     let _ = source.add_event_listener_with_callback("resync", on_resync.as_ref().unchecked_ref());
     // The source and its callbacks live as long as this view of the service.
@@ -71,7 +76,7 @@ pub fn follow(ctx: ServiceCtx, me: Option<String>) {
 }
 
 #[cfg(feature = "hydrate")]
-fn catch_up(ctx: ServiceCtx, change: Option<LiveChange>) {
+fn catch_up(ctx: ServiceCtx, change: Option<LiveChange>, own: bool) {
     use leptos::prelude::*;
     let who = change
         .as_ref()
@@ -97,6 +102,10 @@ fn catch_up(ctx: ServiceCtx, change: Option<LiveChange>) {
                 continue;
             }
             if ctx.editing.with_untracked(|e| e.contains(&item.id)) {
+                // The user's own save, announced before its answer arrived: nothing to say.
+                if own {
+                    continue;
+                }
                 ctx.changed_by.update(|m| {
                     m.insert(item.id, who.clone());
                 });
