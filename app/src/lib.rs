@@ -11,6 +11,7 @@ pub mod input;
 pub mod model;
 pub mod pages;
 pub mod server_fns;
+pub mod service_state;
 pub mod templates;
 pub mod viewer;
 

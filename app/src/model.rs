@@ -259,6 +259,25 @@ pub struct ServiceDocument {
     pub phases: Vec<Phase>,
     pub risks: Vec<Risk>,
     pub cost_lines: Vec<CostLine>,
+    /// Figures the imported document stated that its cost lines did not add up to.
+    #[serde(default)]
+    pub stated_cost_figures: Vec<StatedCostFigure>,
+}
+
+/// A subtotal, total or target an imported document states that disagrees with the
+/// sum of the cost lines it covers. Kept as a note for the costs page, not as a line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct StatedCostFigure {
+    /// The document's label ("Subtotal", "Optimized Monthly Cost").
+    pub label: String,
+    /// 1-based line of the figure in the imported document.
+    pub source_line: i32,
+    pub stated_cents: i64,
+    /// What the lines it covers added up to in the document.
+    pub summed_cents: i64,
+    /// A change ("+$70.00") rather than an amount.
+    pub is_change: bool,
 }
 
 /// A row of the portfolio.
@@ -272,9 +291,11 @@ pub struct ServiceSummary {
     pub readiness_percent: u32,
 }
 
+/// One event as stored: who, what, when, before, after, and the service's readiness
+/// right after it (`None` for events older than that column).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct Event {
+pub struct EventRecord {
     pub id: i64,
     pub actor: String,
     pub action: String,
@@ -283,6 +304,48 @@ pub struct Event {
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
     pub created_at: DateTime<Utc>,
+    pub readiness_done: Option<i32>,
+    pub readiness_applicable: Option<i32>,
+}
+
+/// An event with the name of what it is about: the item's title, the phase's or
+/// section's name (as it is now, or as last recorded when it has been deleted).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct HistoryEntry {
+    #[cfg_attr(feature = "ssr", sqlx(flatten))]
+    pub event: EventRecord,
+    pub subject_name: Option<String>,
+}
+
+/// One page of a service's events, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryPage {
+    pub entries: Vec<HistoryEntry>,
+    pub page: u32,
+    pub per_page: u32,
+    /// Events of the service in all pages.
+    pub total: u64,
+}
+
+impl HistoryPage {
+    pub fn page_count(&self) -> u32 {
+        page_count(self.total, self.per_page)
+    }
+
+    pub fn has_newer(&self) -> bool {
+        self.page > 1
+    }
+
+    pub fn has_older(&self) -> bool {
+        u64::from(self.page) * u64::from(self.per_page) < self.total
+    }
+}
+
+/// Pages needed for `total` events, at least 1.
+pub fn page_count(total: u64, per_page: u32) -> u32 {
+    let per_page = u64::from(per_page.max(1));
+    u32::try_from(total.div_ceil(per_page).max(1)).unwrap_or(u32::MAX)
 }
 
 /// What the cost page's what-if saves: savings counted or not, and phases' planned
@@ -321,5 +384,21 @@ mod tests {
             serde_json::to_string(&CostCategory::MonitoringLogging).unwrap(),
             "\"monitoring_logging\""
         );
+    }
+
+    #[test]
+    fn pages_and_neighbours() {
+        assert_eq!(page_count(0, 50), 1);
+        assert_eq!(page_count(50, 50), 1);
+        assert_eq!(page_count(51, 50), 2);
+        let page = |page, total| HistoryPage {
+            entries: Vec::new(),
+            page,
+            per_page: 50,
+            total,
+        };
+        assert!(!page(1, 50).has_older() && !page(1, 50).has_newer());
+        assert!(page(1, 51).has_older());
+        assert!(page(2, 51).has_newer() && !page(2, 51).has_older());
     }
 }

@@ -1,4 +1,5 @@
 import { test, expect, Page, waitForHydration, watchPage, expectHealthy } from './fixtures';
+import { stateFile } from './accounts';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -29,6 +30,12 @@ test('import a seed document, check the preview, save, find it on the portfolio'
   await expect(page.getByText(/garbled by a wrong encoding/)).toBeVisible();
   await expect(page.getByText(/Skipped lines \(\d+\)/)).toBeVisible();
   await expect(page.getByText('+$15.00/month').first()).toBeVisible();
+  // Phase 1's lines add up to $33.85, not its stated +$15, so six totals after it disagree.
+  const discrepancies = page.getByTestId('import-discrepancies');
+  await expect(discrepancies.getByRole('heading')).toHaveText('Figures that do not add up (6)');
+  await expect(discrepancies.locator('li').first()).toContainText('line 747');
+  await expect(discrepancies.locator('li').first()).toContainText('$323.83 stated, $342.68 summed');
+  await expect(discrepancies).toContainText('kept as notes on the costs page');
 
   const stamp = Date.now();
   const name = `Seed review ${stamp}`;
@@ -44,6 +51,38 @@ test('import a seed document, check the preview, save, find it on the portfolio'
   const row = page.locator('tr', { has: page.getByRole('link', { name, exact: true }) });
   await expect(row).toContainText('43%'); // 23 of 53 items done, rounded down
   await expect(row).toContainText('$308.83'); // the document's baseline per month
+
+  // The disagreeing totals are notes on the costs page; a viewer reads them, cannot dismiss.
+  const costs = `/services/seed-review-${stamp}/costs`;
+  const viewer = await (await page.context().browser()!.newContext({ storageState: stateFile('viewer') })).newPage();
+  const viewerProblems = watchPage(viewer);
+  await viewer.goto(costs);
+  await waitForHydration(viewer);
+  const viewerNotes = viewer.getByTestId('stated-figures');
+  await expect(viewerNotes.locator('li')).toHaveCount(6);
+  await expect(viewerNotes.getByRole('button', { name: 'Dismiss' })).toHaveCount(0);
+  await expectHealthy(viewer, viewerProblems);
+  await viewer.context().close();
+
+  await page.goto(costs);
+  await waitForHydration(page);
+  const notes = page.getByTestId('stated-figures');
+  await expect(notes.locator('li')).toHaveCount(6);
+  await expect(notes.locator('li').first()).toContainText(
+    '(line 747) states $323.83, but the lines it covers add up to $342.68 ($18.85 apart).',
+  );
+  // Dismissing asks first; Escape backs out, the second Dismiss removes them for good.
+  await notes.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(notes.getByRole('alertdialog')).toContainText('Dismiss these notes?');
+  await page.keyboard.press('Escape');
+  await expect(notes.getByRole('alertdialog')).toHaveCount(0);
+  await notes.getByRole('button', { name: 'Dismiss' }).click();
+  await notes.getByRole('alertdialog').getByRole('button', { name: 'Dismiss' }).click();
+  await expect(page.getByTestId('stated-figures')).toHaveCount(0);
+  await page.reload();
+  await waitForHydration(page);
+  await expect(page.getByTestId('cost-figures')).toBeVisible();
+  await expect(page.getByTestId('stated-figures')).toHaveCount(0);
 });
 
 test('a document with nothing to import is refused with a message', async ({ page }) => {

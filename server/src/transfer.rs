@@ -86,12 +86,13 @@ async fn import(
     if dry_run {
         return Json(preview).into_response();
     }
+    let stated = app::domain::stated_figure::from_preview(&preview, preview.draft.cost_lines.len());
     let mut draft = preview.draft;
     draft.slug = match data::drafts::free_slug(&pool, &draft.slug).await {
         Ok(slug) => slug,
         Err(e) => return error_response(e),
     };
-    match data::drafts::insert(&pool, &draft, &principal.actor()).await {
+    match data::drafts::insert_imported(&pool, &draft, &stated, &principal.actor()).await {
         Ok(slug) => (StatusCode::CREATED, Json(json!({ "slug": slug }))).into_response(),
         Err(e) => error_response(e),
     }

@@ -5,8 +5,8 @@ use crate::components::item_row::error_pair;
 use crate::domain::money::format_cents;
 use crate::input::CostLineForm;
 use crate::model::{CostCategory, CostKind, CostLine, Phase};
-use crate::pages::service::use_service;
 use crate::server_fns::costs::{create_cost_line, delete_cost_line, update_cost_line};
+use crate::service_state::use_service;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

@@ -7,3 +7,4 @@ pub mod phase_editor;
 pub mod post_form;
 pub mod progress_bar;
 pub mod risk_editor;
+pub mod stated_figures;

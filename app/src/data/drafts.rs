@@ -3,6 +3,7 @@
 use crate::data::events::{self, NewEvent};
 use crate::draft::ServiceDraft;
 use crate::error::AppError;
+use crate::model::StatedCostFigure;
 use serde_json::json;
 use sqlx::PgPool;
 use std::collections::HashMap;
@@ -11,6 +12,17 @@ use std::collections::HashMap;
 /// items) and cost lines. Either all of it is stored or none of it. Phases whose
 /// applicable items are all done are recorded as complete. Returns the slug.
 pub async fn insert(pool: &PgPool, draft: &ServiceDraft, actor: &str) -> Result<String, AppError> {
+    insert_imported(pool, draft, &[], actor).await
+}
+
+/// [`insert`], keeping the figures the imported document stated that its cost lines
+/// do not add up to, in the same transaction.
+pub async fn insert_imported(
+    pool: &PgPool,
+    draft: &ServiceDraft,
+    stated: &[StatedCostFigure],
+    actor: &str,
+) -> Result<String, AppError> {
     let draft = draft.validated()?;
     let mut tx = pool.begin().await?;
 
@@ -152,6 +164,8 @@ pub async fn insert(pool: &PgPool, draft: &ServiceDraft, actor: &str) -> Result<
         .execute(&mut *tx)
         .await?;
     }
+
+    crate::data::stated_figures::insert_all(&mut tx, service_id, stated).await?;
 
     // A phase that arrives with all its applicable items done is complete; when it
     // has a planned end in the past, that is the best estimate of when.

@@ -1,9 +1,8 @@
 //! The event log: every change, with who, what, when, before and after.
 
 use crate::error::AppError;
-use crate::model::Event;
 use serde_json::Value;
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
 
 pub struct NewEvent<'a> {
     pub service_id: i64,
@@ -51,25 +50,4 @@ pub async fn record(conn: &mut PgConnection, event: NewEvent<'_>) -> Result<(), 
     .execute(conn)
     .await?;
     Ok(())
-}
-
-/// A page of a service's events, newest first.
-pub async fn list_for_service(
-    pool: &PgPool,
-    service_id: i64,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<Event>, AppError> {
-    let events = sqlx::query_as::<_, Event>(
-        "SELECT id, actor, action, subject_type, subject_id, before, after, created_at
-         FROM events WHERE service_id = $1
-         ORDER BY created_at DESC, id DESC
-         LIMIT $2 OFFSET $3",
-    )
-    .bind(service_id)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(pool)
-    .await?;
-    Ok(events)
 }

@@ -3,7 +3,7 @@
 
 use crate::domain::forecast::ReadinessPoint;
 use crate::error::AppError;
-use crate::server_fns::history::{HistoryEntry, HistoryPage};
+use crate::model::{HistoryEntry, HistoryPage};
 use chrono::{DateTime, Datelike, Duration, Utc, Weekday};
 use serde_json::json;
 use sqlx::PgPool;

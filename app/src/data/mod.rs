@@ -15,6 +15,7 @@ pub mod risks;
 pub mod sections;
 pub mod services;
 pub mod sign_in;
+pub mod stated_figures;
 pub mod tokens;
 pub mod users;
 

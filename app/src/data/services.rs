@@ -153,6 +153,7 @@ pub async fn document_with_stamp(
     .bind(service.id)
     .fetch_all(&mut *tx)
     .await?;
+    let stated_cost_figures = crate::data::stated_figures::list(&mut tx, service.id).await?;
     tx.commit().await?;
 
     let readiness_percent = readiness(items.iter().map(|i| i.status)).percent();
@@ -169,6 +170,7 @@ pub async fn document_with_stamp(
         phases,
         risks,
         cost_lines,
+        stated_cost_figures,
     };
     Ok((doc, stamp))
 }

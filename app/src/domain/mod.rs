@@ -4,6 +4,7 @@
 pub mod access;
 pub mod cost;
 pub mod draft_parts;
+pub mod event_text;
 pub mod filter;
 pub mod forecast;
 pub mod markdown;
@@ -11,5 +12,7 @@ pub mod money;
 pub mod portfolio;
 pub mod progress;
 pub mod risk;
+pub mod risk_register;
 pub mod roadmap;
+pub mod stated_figure;
 pub mod validate;

@@ -10,12 +10,12 @@ use crate::domain::progress::readiness;
 use crate::error::AppError;
 use crate::input::ItemForm;
 use crate::model::{ItemStatus, Phase, Priority};
-use crate::pages::service::{SectionState, use_service};
 use crate::server_fns::SetItemStatus;
 use crate::server_fns::checklist::{
     MoveItem, MoveSection, create_item, create_section, delete_section, move_section,
     rename_section,
 };
+use crate::service_state::{SectionState, use_service};
 use chrono::{NaiveDate, Utc};
 use leptos::prelude::*;
 use leptos::server::ServerActionError;

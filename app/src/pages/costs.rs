@@ -6,13 +6,14 @@ use crate::charts::{ProjectionChart, ProjectionSeries, projection_chart};
 use crate::components::cost_line_editor::CostLineRow;
 use crate::components::cost_line_editor::NewCostLine;
 use crate::components::item_row::error_pair;
+use crate::components::stated_figures::StatedFigures;
 use crate::domain::cost::{
     MAX_HORIZON_MONTHS, MonthCost, phase_cost_mismatches, project, summarize, unscheduled_phases,
 };
 use crate::domain::money::{format_cents, format_cents_change};
 use crate::model::{CostCategory, CostKind, CostLine, Phase, Scenario};
-use crate::pages::service::use_service;
 use crate::server_fns::costs::apply_scenario;
+use crate::service_state::use_service;
 use chrono::{NaiveDate, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -88,9 +89,13 @@ fn percent_label(tenths: Option<i64>) -> String {
 #[component]
 pub fn CostsTab() -> impl IntoView {
     let ctx = use_service();
-    let (lines, phases) = ctx
-        .doc
-        .with_value(|d| (d.cost_lines.clone(), d.phases.clone()));
+    let (lines, phases, stated) = ctx.doc.with_value(|d| {
+        (
+            d.cost_lines.clone(),
+            d.phases.clone(),
+            d.stated_cost_figures.clone(),
+        )
+    });
     let lines = StoredValue::new(lines);
     let phases = StoredValue::new(phases);
     let today = Utc::now().date_naive();
@@ -206,6 +211,8 @@ pub fn CostsTab() -> impl IntoView {
                     )}
                 </p>
             }).collect_view()}
+            <StatedFigures slug=ctx.slug.get_value() figures=stated
+                on_dismissed=Callback::new(move |_| ctx.refresh())/>
             {unscheduled.into_iter().map(|u| view! {
                 <p class="notice" role="note">
                     <strong>{u.phase_name.clone()}</strong>

@@ -3,7 +3,7 @@
 
 use crate::components::item_row::error_pair;
 use crate::domain::draft_parts::DroppedParts;
-use crate::domain::markdown::{IMPORT_MAX_BYTES, ImportPreview};
+use crate::domain::markdown::{Discrepancy, DiscrepancyKind, IMPORT_MAX_BYTES, ImportPreview};
 use crate::domain::money::{format_cents, format_cents_change};
 use crate::model::ItemStatus;
 use crate::server_fns::import::{preview_import, save_import};
@@ -206,6 +206,7 @@ fn ImportPreviewView(preview: ImportPreview, text: String, on_back: Callback<()>
     let skipped = preview.skipped.clone();
     let any_skipped = !skipped.is_empty();
     let recognised = preview.recognised.clone();
+    let discrepancies = preview.discrepancies.clone();
 
     view! {
         <section class="import-preview" aria-labelledby="preview-heading">
@@ -228,6 +229,7 @@ fn ImportPreviewView(preview: ImportPreview, text: String, on_back: Callback<()>
                     {field_error("slug")}
                 </div>
             </div>
+            <Discrepancies discrepancies/>
             <p class="hint">"Untick what you do not want to keep."</p>
 
             <PartTable caption="Sections" rows=draft.sections.iter().map(|s| {
@@ -290,6 +292,42 @@ fn ImportPreviewView(preview: ImportPreview, text: String, on_back: Callback<()>
             </div>
         </section>
     }
+}
+
+/// Stated figures the importer checked and found wrong: totals against their lines,
+/// risk scores against likelihood × impact.
+#[component]
+fn Discrepancies(discrepancies: Vec<Discrepancy>) -> impl IntoView {
+    if discrepancies.is_empty() {
+        return ().into_any();
+    }
+    let costs = discrepancies
+        .iter()
+        .any(|d| d.kind == DiscrepancyKind::CostTotal);
+    let risks = discrepancies
+        .iter()
+        .any(|d| d.kind == DiscrepancyKind::RiskScore);
+    view! {
+        <section class="notice warn import-discrepancies" aria-labelledby="discrepancies-heading"
+            data-testid="import-discrepancies">
+            <h3 id="discrepancies-heading">
+                {format!("Figures that do not add up ({})", discrepancies.len())}
+            </h3>
+            <ol class="line-list">
+                {discrepancies.into_iter().map(|d| view! {
+                    <li><span class="line-no">{format!("line {}", d.line)}</span>
+                        <strong>{d.subject.clone()}</strong>{format!(": {}", d.message())}</li>
+                }).collect_view()}
+            </ol>
+            {costs.then(|| view! {
+                <p class="hint">"Totals are not imported as cost lines. The ones that disagree with their lines are kept as notes on the costs page."</p>
+            })}
+            {risks.then(|| view! {
+                <p class="hint">"Risks keep the score of their likelihood × impact."</p>
+            })}
+        </section>
+    }
+    .into_any()
 }
 
 /// One kind of part (sections, phases, …) with a keep checkbox per row.

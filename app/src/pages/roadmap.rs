@@ -12,10 +12,10 @@ use crate::domain::roadmap::{effort_label, schedule};
 use crate::error::AppError;
 use crate::input::PhaseForm;
 use crate::model::{ChecklistItem, ItemStatus, Phase};
-use crate::pages::service::use_service;
 use crate::server_fns::roadmap::{
     assign_items, create_phase, delete_phase, move_phase, update_phase,
 };
+use crate::service_state::use_service;
 use chrono::{NaiveDate, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -5,7 +5,7 @@
 use crate::components::progress_bar::ProgressBar;
 use crate::domain::progress::{blocks_launch, readiness, weighted_score};
 use crate::error::AppError;
-use crate::model::{ChecklistItem, ChecklistSection, ServiceDocument};
+use crate::model::ServiceDocument;
 use crate::pages::checklist::ChecklistTab;
 use crate::pages::costs::CostsTab;
 use crate::pages::history::HistoryTab;
@@ -13,50 +13,12 @@ use crate::pages::not_found::NotFound;
 use crate::pages::risks::RisksTab;
 use crate::pages::roadmap::RoadmapTab;
 use crate::server_fns::get_service;
+use crate::service_state::{SectionState, ServiceCtx};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// What the tabs of one service share. Rebuilt whenever the document is reloaded.
-#[derive(Clone, Copy)]
-pub struct ServiceCtx {
-    pub slug: StoredValue<String>,
-    /// Bumped after a structural change (add, delete, reorder) to reload the document.
-    pub reload: RwSignal<u64>,
-    /// Sections in order, each with its items' signals in order.
-    pub sections: StoredValue<Vec<SectionState>>,
-    pub doc: StoredValue<ServiceDocument>,
-    /// Items whose editor is open: live updates leave them alone.
-    pub editing: RwSignal<BTreeSet<i64>>,
-    /// Who changed an item while its editor was open here.
-    pub changed_by: RwSignal<BTreeMap<i64, String>>,
-    /// Set when someone changed the service's structure while an editor was open.
-    pub stale: RwSignal<Option<String>>,
-}
-
-#[derive(Clone)]
-pub struct SectionState {
-    pub id: i64,
-    pub name: String,
-    pub items: Vec<RwSignal<ChecklistItem>>,
-}
-
-impl ServiceCtx {
-    pub fn all_items(&self) -> Vec<RwSignal<ChecklistItem>> {
-        self.sections
-            .with_value(|s| s.iter().flat_map(|s| s.items.iter().copied()).collect())
-    }
-
-    pub fn refresh(&self) {
-        self.reload.update(|n| *n += 1);
-    }
-}
-
-pub fn use_service() -> ServiceCtx {
-    expect_context::<ServiceCtx>()
-}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -111,7 +73,12 @@ fn ServiceView(
     reload: RwSignal<u64>,
     tab: Memo<Option<Tab>>,
 ) -> impl IntoView {
-    let sections: Vec<SectionState> = doc.sections.iter().cloned().map(section_state).collect();
+    let sections: Vec<SectionState> = doc
+        .sections
+        .iter()
+        .cloned()
+        .map(SectionState::new)
+        .collect();
     let ctx = ServiceCtx {
         slug: StoredValue::new(doc.slug.clone()),
         reload,
@@ -198,14 +165,6 @@ fn ServiceView(
             Some(Tab::History) => view! { <HistoryTab/> }.into_any(),
             None => view! { <NotFound what="There is no such tab.".to_string()/> }.into_any(),
         }}
-    }
-}
-
-fn section_state(section: ChecklistSection) -> SectionState {
-    SectionState {
-        id: section.id,
-        name: section.name,
-        items: section.items.into_iter().map(RwSignal::new).collect(),
     }
 }
 

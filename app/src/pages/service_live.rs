@@ -8,7 +8,7 @@
 
 use crate::model::ServiceDocument;
 #[cfg(feature = "hydrate")]
-use crate::pages::service::ServiceCtx;
+use crate::service_state::ServiceCtx;
 use serde::Deserialize;
 
 /// The fields of a `change` event this page needs.

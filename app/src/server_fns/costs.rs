@@ -61,3 +61,11 @@ pub async fn apply_scenario(
     let pool = crate::state::pool()?;
     crate::data::cost_lines::apply_scenario(&pool, &slug, &scenario, &crate::state::actor()).await
 }
+
+/// Hides the imported document's disagreeing totals once an editor has dealt with
+/// them. Returns how many were dismissed (0 when someone else already did).
+#[server(input = Json)]
+pub async fn dismiss_stated_figures(slug: String) -> Result<u64, AppError> {
+    let pool = crate::state::pool()?;
+    crate::data::stated_figures::dismiss_all(&pool, &slug, &crate::state::actor()).await
+}

@@ -1,9 +1,10 @@
 //! The service's history: a page of its events, newest first, and its readiness over
-//! time (the burn-up). The types here are shared by the history tab, the data layer
-//! and the JSON API (`GET /api/v1/services/{slug}/events`).
+//! time (the burn-up). A page's types ([`HistoryPage`]) are in `model`: the data layer
+//! and the JSON API (`GET /api/v1/services/{slug}/events`) use them too.
 
 use crate::domain::forecast::ReadinessPoint;
 use crate::error::AppError;
+use crate::model::HistoryPage;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -12,63 +13,6 @@ use serde::{Deserialize, Serialize};
 pub const PAGE_SIZE: u32 = 50;
 /// The most events one API request may ask for.
 pub const PER_PAGE_MAX: u32 = 200;
-
-/// One event as stored: who, what, when, before, after, and the service's readiness
-/// right after it (`None` for events older than that column).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct EventRecord {
-    pub id: i64,
-    pub actor: String,
-    pub action: String,
-    pub subject_type: String,
-    pub subject_id: Option<i64>,
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
-    pub created_at: DateTime<Utc>,
-    pub readiness_done: Option<i32>,
-    pub readiness_applicable: Option<i32>,
-}
-
-/// An event with the name of what it is about: the item's title, the phase's or
-/// section's name (as it is now, or as last recorded when it has been deleted).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct HistoryEntry {
-    #[cfg_attr(feature = "ssr", sqlx(flatten))]
-    pub event: EventRecord,
-    pub subject_name: Option<String>,
-}
-
-/// One page of a service's events, newest first.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HistoryPage {
-    pub entries: Vec<HistoryEntry>,
-    pub page: u32,
-    pub per_page: u32,
-    /// Events of the service in all pages.
-    pub total: u64,
-}
-
-impl HistoryPage {
-    pub fn page_count(&self) -> u32 {
-        page_count(self.total, self.per_page)
-    }
-
-    pub fn has_newer(&self) -> bool {
-        self.page > 1
-    }
-
-    pub fn has_older(&self) -> bool {
-        u64::from(self.page) * u64::from(self.per_page) < self.total
-    }
-}
-
-/// Pages needed for `total` events, at least 1.
-pub fn page_count(total: u64, per_page: u32) -> u32 {
-    let per_page = u64::from(per_page.max(1));
-    u32::try_from(total.div_ceil(per_page).max(1)).unwrap_or(u32::MAX)
-}
 
 /// The readiness after each change, oldest first, and the moment it was read: the
 /// forecast and the chart are computed from these same values on the server and in
@@ -155,21 +99,5 @@ mod tests {
         assert_eq!(page_from_query(Some("0")), 1);
         assert_eq!(page_from_query(Some("-2")), 1);
         assert_eq!(page_from_query(Some("two")), 1);
-    }
-
-    #[test]
-    fn pages_and_neighbours() {
-        assert_eq!(page_count(0, 50), 1);
-        assert_eq!(page_count(50, 50), 1);
-        assert_eq!(page_count(51, 50), 2);
-        let page = |page, total| HistoryPage {
-            entries: Vec::new(),
-            page,
-            per_page: 50,
-            total,
-        };
-        assert!(!page(1, 50).has_older() && !page(1, 50).has_newer());
-        assert!(page(1, 51).has_older());
-        assert!(page(2, 51).has_newer() && !page(2, 51).has_older());
     }
 }

@@ -34,6 +34,7 @@ pub async fn save_import(
     let mut draft = crate::domain::draft_parts::without_parts(&preview.draft, &dropped);
     draft.name = name;
     draft.slug = slug;
+    let stated = crate::domain::stated_figure::from_preview(&preview, draft.cost_lines.len());
     let pool = crate::state::pool()?;
-    crate::data::drafts::insert(&pool, &draft, &crate::state::actor()).await
+    crate::data::drafts::insert_imported(&pool, &draft, &stated, &crate::state::actor()).await
 }

@@ -33,6 +33,7 @@ pub const SERVER_FN_NEEDS: &[(&str, Need)] = &[
     (<costs::SetCostLineIncluded as ServerFn>::PATH, Need::Edit),
     (<costs::DeleteCostLine as ServerFn>::PATH, Need::Edit),
     (<costs::ApplyScenario as ServerFn>::PATH, Need::Edit),
+    (<costs::DismissStatedFigures as ServerFn>::PATH, Need::Edit),
     (<history::GetHistoryPage as ServerFn>::PATH, Need::Read),
     (<history::GetBurnup as ServerFn>::PATH, Need::Read),
     (<import::PreviewImport as ServerFn>::PATH, Need::Edit),

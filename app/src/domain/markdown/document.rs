@@ -170,6 +170,7 @@ mod tests {
                 included: true,
                 version: 1,
             }],
+            stated_cost_figures: Vec::new(),
         };
         let draft = ServiceDraft::from_document(&doc);
         assert_eq!(draft.sections[0].items[0].phase.as_deref(), Some("Phase 1"));

@@ -73,6 +73,9 @@ pub struct Discrepancy {
     /// For cost totals, the two amounts, so a page can format them itself.
     pub stated_cents: Option<i64>,
     pub summed_cents: Option<i64>,
+    /// The figure is a change ("+$70.00/month"), not an amount.
+    #[serde(default)]
+    pub is_change: bool,
 }
 
 impl Discrepancy {

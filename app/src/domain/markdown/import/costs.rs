@@ -418,6 +418,7 @@ impl Importer<'_> {
                     found: show(preferred),
                     stated_cents: Some(stated_cents),
                     summed_cents: Some(preferred),
+                    is_change: s.covers == Covers::Additions,
                 };
                 let note = format!(" — {}", d.message());
                 self.discrepancies.push(d);

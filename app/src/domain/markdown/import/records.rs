@@ -233,6 +233,7 @@ impl Importer<'_> {
                 found,
                 stated_cents: None,
                 summed_cents: None,
+                is_change: false,
             };
             let text = d.message();
             self.discrepancies.push(d);
