@@ -5,6 +5,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CARGO_LEPTOS_VERSION="0.3.7"
+# sqlx-cli at the sqlx version in Cargo.lock, for the compile-time SQL check.
+SQLX_CLI_VERSION="0.8.6"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 
@@ -55,6 +57,16 @@ setup_wasm_opt() {
     (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error)
   fi
   export PATH="$tools/node_modules/.bin:$PATH"
+}
+
+# `cargo sqlx prepare --check` compares the committed query data (.sqlx/) with the
+# statements in the code; only the test command needs it (about 5 minutes cold).
+setup_sqlx_cli() {
+  if ! cargo sqlx --version 2>/dev/null | grep -q "$SQLX_CLI_VERSION"; then
+    log "installing sqlx-cli $SQLX_CLI_VERSION"
+    cargo install sqlx-cli --version "$SQLX_CLI_VERSION" --no-default-features \
+      --features postgres,rustls --locked
+  fi
 }
 
 # PostgreSQL on 127.0.0.1:5432 with trust authentication, as on this project's machines.

@@ -20,6 +20,13 @@ if [ -n "${CI:-}" ]; then
   export CARGO_INCREMENTAL=0
 fi
 
+log "SQL checked at compile time: .sqlx/ matches the code (cargo sqlx prepare --check)"
+setup_sqlx_cli
+SQLX_DB="postgres://postgres@127.0.0.1:5432/preflight_sqlx_check"
+cargo sqlx database drop -y --database-url "$SQLX_DB" >/dev/null
+cargo sqlx database setup --database-url "$SQLX_DB" --source migrations >/dev/null
+DATABASE_URL="$SQLX_DB" cargo sqlx prepare --workspace --check
+
 log "cargo fmt --check"
 cargo fmt --all -- --check
 

@@ -35,15 +35,15 @@ impl<'a> AuditEntry<'a> {
 }
 
 pub async fn record(conn: &mut PgConnection, entry: AuditEntry<'_>) -> Result<(), AppError> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO audit_events (actor, action, subject, detail, address)
          VALUES ($1, $2, $3, $4, $5)",
+        entry.actor,
+        entry.action,
+        entry.subject,
+        entry.detail,
+        entry.address
     )
-    .bind(entry.actor)
-    .bind(entry.action)
-    .bind(entry.subject)
-    .bind(&entry.detail)
-    .bind(&entry.address)
     .execute(conn)
     .await?;
     Ok(())
@@ -57,11 +57,12 @@ pub async fn record_alone(pool: &PgPool, entry: AuditEntry<'_>) -> Result<(), Ap
 
 /// The newest `limit` entries, newest first.
 pub async fn recent(pool: &PgPool, limit: i64) -> Result<Vec<AuditEvent>, AppError> {
-    Ok(sqlx::query_as::<_, AuditEvent>(
-        "SELECT id, actor, action, subject, detail, address, created_at
-         FROM audit_events ORDER BY created_at DESC, id DESC LIMIT $1",
+    Ok(sqlx::query_as!(
+        AuditEvent,
+        r#"SELECT id, actor, action, subject, detail, address, created_at AS "created_at: _"
+         FROM audit_events ORDER BY created_at DESC, id DESC LIMIT $1"#,
+        limit
     )
-    .bind(limit)
     .fetch_all(pool)
     .await?)
 }

@@ -47,7 +47,7 @@ impl ReadCache {
     /// changed since the last call.
     pub async fn portfolio(&self, pool: &PgPool, today: NaiveDate) -> Result<Portfolio, AppError> {
         let mut tx = pool.begin().await?;
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        sqlx::query!("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             .execute(&mut *tx)
             .await?;
         let services = services(&mut tx).await?;

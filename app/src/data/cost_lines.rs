@@ -4,12 +4,9 @@ use crate::data::events::{self, NewEvent};
 use crate::data::service_id;
 use crate::error::AppError;
 use crate::input::CostLineInput;
-use crate::model::{CostLine, Scenario};
+use crate::model::{CostCategory, CostKind, CostLine, Scenario};
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool};
-
-const COLUMNS: &str =
-    "id, category, name, kind, monthly_cents, phase_id, start_month, included, version";
 
 fn line_json(line: &CostLine) -> Value {
     json!({
@@ -24,11 +21,14 @@ fn line_json(line: &CostLine) -> Value {
 }
 
 async fn fetch(conn: &mut PgConnection, service_id: i64, id: i64) -> Result<CostLine, AppError> {
-    sqlx::query_as::<_, CostLine>(&format!(
-        "SELECT {COLUMNS} FROM cost_lines WHERE id = $1 AND service_id = $2 FOR UPDATE"
-    ))
-    .bind(id)
-    .bind(service_id)
+    sqlx::query_as!(
+        CostLine,
+        r#"SELECT id, category AS "category: CostCategory", name, kind AS "kind: CostKind", monthly_cents,
+                  phase_id, start_month AS "start_month: _", included, version
+           FROM cost_lines WHERE id = $1 AND service_id = $2 FOR UPDATE"#,
+        id,
+        service_id
+    )
     .fetch_optional(conn)
     .await?
     .ok_or_else(|| AppError::NotFound(format!("cost line {id}")))
@@ -42,11 +42,11 @@ async fn check_phase(
     let Some(phase_id) = phase_id else {
         return Ok(());
     };
-    let found: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM phases WHERE id = $1 AND service_id = $2)",
+    let found = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM phases WHERE id = $1 AND service_id = $2) AS "found!""#,
+        phase_id,
+        service_id
     )
-    .bind(phase_id)
-    .bind(service_id)
     .fetch_one(conn)
     .await?;
     if found {
@@ -102,19 +102,21 @@ pub async fn create(
     let service_id = service_id(pool, slug).await?;
     let mut tx = pool.begin().await?;
     check_phase(&mut tx, service_id, input.phase_id).await?;
-    let line = sqlx::query_as::<_, CostLine>(&format!(
-        "INSERT INTO cost_lines (service_id, position, category, name, kind, monthly_cents, phase_id, start_month)
-         VALUES ($1, (SELECT coalesce(max(position) + 1, 0) FROM cost_lines WHERE service_id = $1),
-                 $2, $3, $4, $5, $6, $7)
-         RETURNING {COLUMNS}"
-    ))
-    .bind(service_id)
-    .bind(input.category.as_str())
-    .bind(&input.name)
-    .bind(input.kind.as_str())
-    .bind(input.monthly_cents)
-    .bind(input.phase_id)
-    .bind(input.start_month)
+    let line = sqlx::query_as!(
+        CostLine,
+        r#"INSERT INTO cost_lines (service_id, position, category, name, kind, monthly_cents, phase_id, start_month)
+           VALUES ($1, (SELECT coalesce(max(position) + 1, 0) FROM cost_lines WHERE service_id = $1),
+                   $2, $3, $4, $5, $6, $7)
+           RETURNING id, category AS "category: CostCategory", name, kind AS "kind: CostKind", monthly_cents,
+                  phase_id, start_month AS "start_month: _", included, version"#,
+        service_id,
+        input.category.as_str(),
+        input.name,
+        input.kind.as_str(),
+        input.monthly_cents,
+        input.phase_id,
+        input.start_month as _
+    )
     .fetch_one(&mut *tx)
     .await?;
     record(
@@ -146,19 +148,21 @@ pub async fn update(
         return Err(stale(&before));
     }
     check_phase(&mut tx, service_id, input.phase_id).await?;
-    let after = sqlx::query_as::<_, CostLine>(&format!(
-        "UPDATE cost_lines SET category = $2, name = $3, kind = $4, monthly_cents = $5, phase_id = $6,
-             start_month = $7, version = version + 1
-         WHERE id = $1
-         RETURNING {COLUMNS}"
-    ))
-    .bind(id)
-    .bind(input.category.as_str())
-    .bind(&input.name)
-    .bind(input.kind.as_str())
-    .bind(input.monthly_cents)
-    .bind(input.phase_id)
-    .bind(input.start_month)
+    let after = sqlx::query_as!(
+        CostLine,
+        r#"UPDATE cost_lines SET category = $2, name = $3, kind = $4, monthly_cents = $5, phase_id = $6,
+               start_month = $7, version = version + 1
+           WHERE id = $1
+           RETURNING id, category AS "category: CostCategory", name, kind AS "kind: CostKind", monthly_cents,
+                  phase_id, start_month AS "start_month: _", included, version"#,
+        id,
+        input.category.as_str(),
+        input.name,
+        input.kind.as_str(),
+        input.monthly_cents,
+        input.phase_id,
+        input.start_month as _
+    )
     .fetch_one(&mut *tx)
     .await?;
     if line_json(&before) != line_json(&after) {
@@ -195,11 +199,14 @@ pub async fn set_included(
     if before.included == included {
         return Ok(before);
     }
-    let after = sqlx::query_as::<_, CostLine>(&format!(
-        "UPDATE cost_lines SET included = $2, version = version + 1 WHERE id = $1 RETURNING {COLUMNS}"
-    ))
-    .bind(id)
-    .bind(included)
+    let after = sqlx::query_as!(
+        CostLine,
+        r#"UPDATE cost_lines SET included = $2, version = version + 1 WHERE id = $1
+           RETURNING id, category AS "category: CostCategory", name, kind AS "kind: CostKind", monthly_cents,
+                  phase_id, start_month AS "start_month: _", included, version"#,
+        id,
+        included
+    )
     .fetch_one(&mut *tx)
     .await?;
     record(
@@ -220,8 +227,7 @@ pub async fn delete(pool: &PgPool, slug: &str, id: i64, actor: &str) -> Result<(
     let service_id = service_id(pool, slug).await?;
     let mut tx = pool.begin().await?;
     let before = fetch(&mut tx, service_id, id).await?;
-    sqlx::query("DELETE FROM cost_lines WHERE id = $1")
-        .bind(id)
+    sqlx::query!("DELETE FROM cost_lines WHERE id = $1", id)
         .execute(&mut *tx)
         .await?;
     record(
@@ -254,11 +260,13 @@ pub async fn apply_scenario(
         if before.included == *included {
             continue;
         }
-        sqlx::query("UPDATE cost_lines SET included = $2, version = version + 1 WHERE id = $1")
-            .bind(id)
-            .bind(included)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "UPDATE cost_lines SET included = $2, version = version + 1 WHERE id = $1",
+            id,
+            included
+        )
+        .execute(&mut *tx)
+        .await?;
         record(
             &mut tx,
             service_id,
@@ -271,16 +279,19 @@ pub async fn apply_scenario(
         .await?;
     }
     for (phase_id, version, end) in &scenario.planned_ends {
-        let row: Option<(String, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>, i32)> = sqlx::query_as(
-            "SELECT name, planned_start, planned_end, version FROM phases WHERE id = $1 AND service_id = $2 FOR UPDATE",
-        )
-        .bind(phase_id)
-        .bind(service_id)
+        let row = sqlx::query!(
+        r#"SELECT name, planned_start AS "planned_start: chrono::NaiveDate", planned_end AS "planned_end: chrono::NaiveDate", version
+             FROM phases WHERE id = $1 AND service_id = $2 FOR UPDATE"#,
+            phase_id,
+            service_id
+    )
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((name, start, old_end, stored_version)) = row else {
+        let Some(row) = row else {
             return Err(AppError::NotFound(format!("phase {phase_id}")));
         };
+        let (name, start, old_end, stored_version) =
+            (row.name, row.planned_start, row.planned_end, row.version);
         if stored_version != *version {
             return Err(AppError::Conflict {
                 message: format!(
@@ -298,11 +309,13 @@ pub async fn apply_scenario(
         if old_end == Some(*end) {
             continue;
         }
-        sqlx::query("UPDATE phases SET planned_end = $2, version = version + 1 WHERE id = $1")
-            .bind(phase_id)
-            .bind(end)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "UPDATE phases SET planned_end = $2, version = version + 1 WHERE id = $1",
+            phase_id,
+            end as _
+        )
+        .execute(&mut *tx)
+        .await?;
         events::record(
             &mut tx,
             NewEvent {

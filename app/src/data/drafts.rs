@@ -26,25 +26,27 @@ pub async fn insert_imported(
     let draft = draft.validated()?;
     let mut tx = pool.begin().await?;
 
-    let taken: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM services WHERE slug = $1)")
-        .bind(&draft.slug)
-        .fetch_one(&mut *tx)
-        .await?;
+    let taken: bool = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM services WHERE slug = $1) AS "taken!""#,
+        draft.slug
+    )
+    .fetch_one(&mut *tx)
+    .await?;
     if taken {
         return Err(AppError::invalid(
             "slug",
             format!("a service with the slug {:?} already exists", draft.slug),
         ));
     }
-    let service_id: i64 = sqlx::query_scalar(
+    let service_id: i64 = sqlx::query_scalar!(
         "INSERT INTO services (slug, name, description, team, target_go_live)
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        draft.slug,
+        draft.name,
+        draft.description,
+        draft.team,
+        draft.target_go_live as _
     )
-    .bind(&draft.slug)
-    .bind(&draft.name)
-    .bind(&draft.description)
-    .bind(&draft.team)
-    .bind(draft.target_go_live)
     .fetch_one(&mut *tx)
     .await
     .map_err(|e| match &e {
@@ -57,20 +59,20 @@ pub async fn insert_imported(
 
     let mut phase_ids: HashMap<&str, i64> = HashMap::new();
     for (position, phase) in draft.phases.iter().enumerate() {
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = sqlx::query_scalar!(
             "INSERT INTO phases (service_id, position, name, goal, planned_start, planned_end,
                                  effort_min_days, effort_max_days, monthly_cost_change_cents)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            service_id,
+            position as i32,
+            phase.name,
+            phase.goal,
+            phase.planned_start as _,
+            phase.planned_end as _,
+            phase.effort_min_days,
+            phase.effort_max_days,
+            phase.monthly_cost_change_cents
         )
-        .bind(service_id)
-        .bind(position as i32)
-        .bind(&phase.name)
-        .bind(&phase.goal)
-        .bind(phase.planned_start)
-        .bind(phase.planned_end)
-        .bind(phase.effort_min_days)
-        .bind(phase.effort_max_days)
-        .bind(phase.monthly_cost_change_cents)
         .fetch_one(&mut *tx)
         .await?;
         phase_ids.insert(phase.name.as_str(), id);
@@ -82,33 +84,33 @@ pub async fn insert_imported(
 
     let mut item_ids: HashMap<&str, i64> = HashMap::new();
     for (section_position, section) in draft.sections.iter().enumerate() {
-        let section_id: i64 = sqlx::query_scalar(
-            "INSERT INTO checklist_sections (service_id, position, name) VALUES ($1, $2, $3) RETURNING id",
-        )
-        .bind(service_id)
-        .bind(section_position as i32)
-        .bind(&section.name)
+        let section_id: i64 = sqlx::query_scalar!(
+        "INSERT INTO checklist_sections (service_id, position, name) VALUES ($1, $2, $3) RETURNING id",
+        service_id,
+        section_position as i32,
+        section.name
+    )
         .fetch_one(&mut *tx)
         .await?;
         for (position, item) in section.items.iter().enumerate() {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO checklist_items (service_id, section_id, position, title, detail, status,
+            let id: i64 = sqlx::query_scalar!(
+        "INSERT INTO checklist_items (service_id, section_id, position, title, detail, status,
                      priority, owner, due_date, evidence_url, phase_id, na_reason, updated_by)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-            )
-            .bind(service_id)
-            .bind(section_id)
-            .bind(position as i32)
-            .bind(&item.title)
-            .bind(&item.detail)
-            .bind(item.status.as_str())
-            .bind(item.priority.as_str())
-            .bind(&item.owner)
-            .bind(item.due_date)
-            .bind(&item.evidence_url)
-            .bind(phase_id(&item.phase))
-            .bind(&item.na_reason)
-            .bind(actor)
+        service_id,
+        section_id,
+        position as i32,
+        item.title,
+        item.detail,
+        item.status.as_str(),
+        item.priority.as_str(),
+        item.owner,
+        item.due_date as _,
+        item.evidence_url,
+        phase_id(&item.phase),
+        item.na_reason,
+        actor
+    )
             .fetch_one(&mut *tx)
             .await?;
             item_ids.insert(item.title.as_str(), id);
@@ -116,31 +118,31 @@ pub async fn insert_imported(
     }
 
     for risk in &draft.risks {
-        let risk_id: i64 = sqlx::query_scalar(
+        let risk_id: i64 = sqlx::query_scalar!(
             "INSERT INTO risks (service_id, title, description, likelihood, impact, mitigation,
                                 owner, status, review_date)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            service_id,
+            risk.title,
+            risk.description,
+            risk.likelihood,
+            risk.impact,
+            risk.mitigation,
+            risk.owner,
+            risk.status.as_str(),
+            risk.review_date as _
         )
-        .bind(service_id)
-        .bind(&risk.title)
-        .bind(&risk.description)
-        .bind(risk.likelihood)
-        .bind(risk.impact)
-        .bind(&risk.mitigation)
-        .bind(&risk.owner)
-        .bind(risk.status.as_str())
-        .bind(risk.review_date)
         .fetch_one(&mut *tx)
         .await?;
         for title in &risk.mitigated_by {
             if let Some(item_id) = item_ids.get(title.trim()) {
-                sqlx::query(
-                    "INSERT INTO risk_mitigations (risk_id, item_id, service_id) VALUES ($1, $2, $3)
+                sqlx::query!(
+        "INSERT INTO risk_mitigations (risk_id, item_id, service_id) VALUES ($1, $2, $3)
                      ON CONFLICT DO NOTHING",
-                )
-                .bind(risk_id)
-                .bind(item_id)
-                .bind(service_id)
+        risk_id,
+        item_id,
+        service_id
+    )
                 .execute(&mut *tx)
                 .await?;
             }
@@ -148,19 +150,19 @@ pub async fn insert_imported(
     }
 
     for (position, line) in draft.cost_lines.iter().enumerate() {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO cost_lines (service_id, position, category, name, kind, monthly_cents,
                                      phase_id, start_month)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            service_id,
+            position as i32,
+            line.category.as_str(),
+            line.name,
+            line.kind.as_str(),
+            line.monthly_cents,
+            phase_id(&line.phase),
+            line.start_month as _
         )
-        .bind(service_id)
-        .bind(position as i32)
-        .bind(line.category.as_str())
-        .bind(&line.name)
-        .bind(line.kind.as_str())
-        .bind(line.monthly_cents)
-        .bind(phase_id(&line.phase))
-        .bind(line.start_month)
         .execute(&mut *tx)
         .await?;
     }
@@ -169,15 +171,15 @@ pub async fn insert_imported(
 
     // A phase that arrives with all its applicable items done is complete; when it
     // has a planned end in the past, that is the best estimate of when.
-    sqlx::query(
+    sqlx::query!(
         "UPDATE phases p SET completed_at = LEAST(now(), coalesce(p.planned_end::timestamptz, now()))
          WHERE p.service_id = $1
            AND EXISTS (SELECT 1 FROM checklist_items i
                        WHERE i.phase_id = p.id AND i.status <> 'not_applicable')
            AND NOT EXISTS (SELECT 1 FROM checklist_items i
                            WHERE i.phase_id = p.id AND i.status NOT IN ('done', 'not_applicable'))",
+        service_id
     )
-    .bind(service_id)
     .execute(&mut *tx)
     .await?;
 
@@ -208,11 +210,12 @@ pub async fn insert_imported(
 /// import through the API should not fail only because the document was imported
 /// before. One query whatever the number of earlier copies.
 pub async fn free_slug(pool: &PgPool, base: &str) -> Result<String, AppError> {
-    let taken: Vec<String> =
-        sqlx::query_scalar("SELECT slug FROM services WHERE slug = $1 OR slug LIKE $1 || '-%'")
-            .bind(base)
-            .fetch_all(pool)
-            .await?;
+    let taken: Vec<String> = sqlx::query_scalar!(
+        "SELECT slug FROM services WHERE slug = $1 OR slug LIKE $1 || '-%'",
+        base
+    )
+    .fetch_all(pool)
+    .await?;
     if !taken.iter().any(|s| s == base) {
         return Ok(base.to_string());
     }

@@ -23,7 +23,7 @@ pub const CHANGES_CHANNEL: &str = "preflight_changes";
 /// the change with `pg_notify`, which PostgreSQL delivers only when the transaction
 /// commits: other instances hear of exactly the changes that happened.
 pub async fn record(conn: &mut PgConnection, event: NewEvent<'_>) -> Result<(), AppError> {
-    sqlx::query(
+    sqlx::query!(
         "WITH recorded AS (
              INSERT INTO events (service_id, actor, action, subject_type, subject_id, before, after,
                                  readiness_done, readiness_applicable)
@@ -38,15 +38,15 @@ pub async fn record(conn: &mut PgConnection, event: NewEvent<'_>) -> Result<(), 
                     'action', $3::text, 'actor', $2::text, 'version', s.version,
                     'event_id', recorded.id)::text)
          FROM recorded JOIN services s ON s.id = recorded.service_id",
+        event.service_id,
+        event.actor,
+        event.action,
+        event.subject_type,
+        event.subject_id,
+        event.before,
+        event.after,
+        CHANGES_CHANNEL
     )
-    .bind(event.service_id)
-    .bind(event.actor)
-    .bind(event.action)
-    .bind(event.subject_type)
-    .bind(event.subject_id)
-    .bind(event.before)
-    .bind(event.after)
-    .bind(CHANGES_CHANNEL)
     .execute(conn)
     .await?;
     Ok(())

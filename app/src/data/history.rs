@@ -3,7 +3,7 @@
 
 use crate::domain::forecast::ReadinessPoint;
 use crate::error::AppError;
-use crate::model::{HistoryEntry, HistoryPage};
+use crate::model::{EventRecord, HistoryEntry, HistoryPage};
 use chrono::{DateTime, Datelike, Duration, Utc, Weekday};
 use serde_json::json;
 use sqlx::PgPool;
@@ -21,16 +21,18 @@ pub async fn page(
     let limit = i64::from(per_page);
     let offset = i64::from(page.saturating_sub(1)) * limit;
     let mut tx = pool.begin().await?;
-    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    sqlx::query!("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         .execute(&mut *tx)
         .await?;
-    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM events WHERE service_id = $1")
-        .bind(service_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let entries = sqlx::query_as::<_, HistoryEntry>(
-        "SELECT e.id, e.actor, e.action, e.subject_type, e.subject_id, e.before, e.after,
-                e.created_at, e.readiness_done, e.readiness_applicable,
+    let total = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM events WHERE service_id = $1"#,
+        service_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let rows = sqlx::query!(
+        r#"SELECT e.id, e.actor, e.action, e.subject_type, e.subject_id, e.before, e.after,
+                e.created_at AS "created_at: chrono::DateTime<chrono::Utc>", e.readiness_done, e.readiness_applicable,
                 coalesce(
                     CASE e.subject_type
                         WHEN 'checklist_item' THEN (SELECT i.title FROM checklist_items i
@@ -55,13 +57,31 @@ pub async fn page(
          FROM events e
          WHERE e.service_id = $1
          ORDER BY e.created_at DESC, e.id DESC
-         LIMIT $2 OFFSET $3",
+         LIMIT $2 OFFSET $3"#,
+        service_id,
+        limit,
+        offset
     )
-    .bind(service_id)
-    .bind(limit)
-    .bind(offset)
     .fetch_all(&mut *tx)
     .await?;
+    let entries = rows
+        .into_iter()
+        .map(|r| HistoryEntry {
+            event: EventRecord {
+                id: r.id,
+                actor: r.actor,
+                action: r.action,
+                subject_type: r.subject_type,
+                subject_id: r.subject_id,
+                before: r.before,
+                after: r.after,
+                created_at: r.created_at,
+                readiness_done: r.readiness_done,
+                readiness_applicable: r.readiness_applicable,
+            },
+            subject_name: r.subject_name,
+        })
+        .collect();
     tx.commit().await?;
     Ok(HistoryPage {
         entries,
@@ -77,28 +97,28 @@ pub async fn burnup_points(
     pool: &PgPool,
     service_id: i64,
 ) -> Result<Vec<ReadinessPoint>, AppError> {
-    let rows: Vec<(DateTime<Utc>, i32, i32)> = sqlx::query_as(
-        "SELECT created_at, readiness_done, readiness_applicable
-         FROM events
-         WHERE service_id = $1
-           AND readiness_done IS NOT NULL AND readiness_applicable IS NOT NULL
-         ORDER BY created_at, id",
+    let rows = sqlx::query!(
+        r#"SELECT created_at AS "created_at: chrono::DateTime<chrono::Utc>", readiness_done AS "done!", readiness_applicable AS "applicable!"
+           FROM events
+           WHERE service_id = $1
+             AND readiness_done IS NOT NULL AND readiness_applicable IS NOT NULL
+           ORDER BY created_at, id"#,
+        service_id
     )
-    .bind(service_id)
     .fetch_all(pool)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(at, done, applicable)| ReadinessPoint {
-            at,
-            done: u32::try_from(done).unwrap_or(0),
-            applicable: u32::try_from(applicable).unwrap_or(0),
+        .map(|r| ReadinessPoint {
+            at: r.created_at,
+            done: u32::try_from(r.done).unwrap_or(0),
+            applicable: u32::try_from(r.applicable).unwrap_or(0),
         })
         .collect())
 }
 
 /// An item of a demo service that has been worked on, in the order work went.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq)]
 struct WorkedItem {
     id: i64,
     status: String,
@@ -358,7 +378,8 @@ pub async fn backfill_demo(
     let service_id = crate::data::service_id(pool, slug).await?;
     let mut tx = pool.begin().await?;
     // The order work went: phase by phase, most critical first, then as listed.
-    let worked = sqlx::query_as::<_, WorkedItem>(
+    let worked = sqlx::query_as!(
+        WorkedItem,
         "SELECT i.id, i.status, i.owner, i.phase_id
          FROM checklist_items i
          JOIN checklist_sections s ON s.id = i.section_id
@@ -368,46 +389,52 @@ pub async fn backfill_demo(
                   CASE i.priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1
                                   WHEN 'medium' THEN 2 ELSE 3 END,
                   s.position, i.position, i.id",
+        service_id
     )
-    .bind(service_id)
     .fetch_all(&mut *tx)
     .await?;
-    let applicable: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM checklist_items WHERE service_id = $1 AND status <> 'not_applicable'",
+    let applicable = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM checklist_items
+           WHERE service_id = $1 AND status <> 'not_applicable'"#,
+        service_id
     )
-    .bind(service_id)
     .fetch_one(&mut *tx)
     .await?;
     let applicable = i32::try_from(applicable).unwrap_or(i32::MAX);
-    let complete_phases: Vec<(i64, DateTime<Utc>)> = sqlx::query_as(
-        "SELECT id, completed_at FROM phases
-         WHERE service_id = $1 AND completed_at IS NOT NULL ORDER BY position, id",
+    let complete_phases: Vec<(i64, DateTime<Utc>)> = sqlx::query!(
+        r#"SELECT id, completed_at AS "completed_at!: chrono::DateTime<chrono::Utc>" FROM phases
+           WHERE service_id = $1 AND completed_at IS NOT NULL ORDER BY position, id"#,
+        service_id
     )
-    .bind(service_id)
     .fetch_all(&mut *tx)
-    .await?;
+    .await?
+    .into_iter()
+    .map(|r| (r.id, r.completed_at))
+    .collect();
     let past = plan_demo_past(&worked, &complete_phases, started, now);
 
-    sqlx::query("UPDATE services SET created_at = $2 WHERE id = $1")
-        .bind(service_id)
-        .bind(started)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
+    sqlx::query!(
+        "UPDATE services SET created_at = $2 WHERE id = $1",
+        service_id,
+        started as _
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
         "UPDATE events
          SET created_at = $2, readiness_done = $3, readiness_applicable = $4,
-             after = jsonb_set(coalesce(after, '{}'), '{done_items}', to_jsonb($3))
+             after = jsonb_set(coalesce(after, '{}'), '{done_items}', to_jsonb($3::int))
          WHERE service_id = $1 AND action = 'service.created'",
+        service_id,
+        started as _,
+        past.initial_done,
+        applicable
     )
-    .bind(service_id)
-    .bind(started)
-    .bind(past.initial_done)
-    .bind(applicable)
     .execute(&mut *tx)
     .await?;
 
     let events = &past.events;
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO events (service_id, created_at, actor, action, subject_type, subject_id,
                              before, after, readiness_done, readiness_applicable)
          SELECT $1, e.at, e.actor, e.action, e.subject_type, e.subject_id, e.before, e.after,
@@ -417,39 +444,39 @@ pub async fn backfill_demo(
               WITH ORDINALITY AS e(at, actor, action, subject_type, subject_id, before, after,
                                    readiness_done, n)
          ORDER BY e.n",
+        service_id,
+        applicable,
+        &events.iter().map(|e| e.at).collect::<Vec<_>>() as _,
+        &events.iter().map(|e| e.actor.clone()).collect::<Vec<_>>(),
+        &events.iter().map(|e| e.action).collect::<Vec<_>>() as &[&str],
+        &events.iter().map(|e| e.subject_type).collect::<Vec<_>>() as &[&str],
+        &events.iter().map(|e| e.subject_id).collect::<Vec<_>>(),
+        &events.iter().map(|e| e.before.clone()).collect::<Vec<_>>(),
+        &events.iter().map(|e| e.after.clone()).collect::<Vec<_>>(),
+        &events.iter().map(|e| e.readiness_done).collect::<Vec<_>>()
     )
-    .bind(service_id)
-    .bind(applicable)
-    .bind(events.iter().map(|e| e.at).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| e.actor.clone()).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| e.action).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| e.subject_type).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| e.subject_id).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| e.before.clone()).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| e.after.clone()).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| e.readiness_done).collect::<Vec<_>>())
     .execute(&mut *tx)
     .await?;
 
-    sqlx::query(
+    sqlx::query!(
         "UPDATE checklist_items i SET updated_at = u.at, updated_by = u.actor
          FROM UNNEST($2::bigint[], $3::timestamptz[], $4::text[]) AS u(id, at, actor)
          WHERE i.id = u.id AND i.service_id = $1",
+        service_id,
+        &past.touched.iter().map(|t| t.0).collect::<Vec<_>>(),
+        &past.touched.iter().map(|t| t.1).collect::<Vec<_>>() as _,
+        &past.touched.iter().map(|t| t.2.clone()).collect::<Vec<_>>()
     )
-    .bind(service_id)
-    .bind(past.touched.iter().map(|t| t.0).collect::<Vec<_>>())
-    .bind(past.touched.iter().map(|t| t.1).collect::<Vec<_>>())
-    .bind(past.touched.iter().map(|t| t.2.clone()).collect::<Vec<_>>())
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "UPDATE phases p SET completed_at = u.at
          FROM UNNEST($2::bigint[], $3::timestamptz[]) AS u(id, at)
          WHERE p.id = u.id AND p.service_id = $1",
+        service_id,
+        &past.completed.iter().map(|c| c.0).collect::<Vec<_>>(),
+        &past.completed.iter().map(|c| c.1).collect::<Vec<_>>() as _
     )
-    .bind(service_id)
-    .bind(past.completed.iter().map(|c| c.0).collect::<Vec<_>>())
-    .bind(past.completed.iter().map(|c| c.1).collect::<Vec<_>>())
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

@@ -5,12 +5,9 @@ use crate::data::ordering::{self, Siblings};
 use crate::data::{phases, service_id};
 use crate::error::AppError;
 use crate::input::ItemInput;
-use crate::model::{ChecklistItem, ItemStatus};
+use crate::model::{ChecklistItem, ItemStatus, Priority};
 use serde_json::{Map, Value, json};
 use sqlx::{PgConnection, PgPool};
-
-pub const ITEM_COLUMNS: &str = "id, section_id, title, detail, status, priority, owner, due_date, \
-     evidence_url, phase_id, na_reason, version, updated_at, updated_by";
 
 pub const NA_REASON_MAX: usize = 500;
 
@@ -52,16 +49,32 @@ pub async fn fetch_item(
     item_id: i64,
     lock: bool,
 ) -> Result<ChecklistItem, AppError> {
-    let sql = format!(
-        "SELECT {ITEM_COLUMNS} FROM checklist_items WHERE id = $1 AND service_id = $2{}",
-        if lock { " FOR UPDATE" } else { "" }
-    );
-    sqlx::query_as::<_, ChecklistItem>(&sql)
-        .bind(item_id)
-        .bind(service_id)
+    let found = if lock {
+        sqlx::query_as!(
+        ChecklistItem,
+            r#"SELECT id, section_id, title, detail, status AS "status: ItemStatus",
+                  priority AS "priority: Priority", owner, due_date AS "due_date: _", evidence_url, phase_id,
+                  na_reason, version, updated_at AS "updated_at: _", updated_by
+               FROM checklist_items WHERE id = $1 AND service_id = $2 FOR UPDATE"#,
+            item_id,
+            service_id
+    )
         .fetch_optional(conn)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("item {item_id}")))
+    } else {
+        sqlx::query_as!(
+        ChecklistItem,
+            r#"SELECT id, section_id, title, detail, status AS "status: ItemStatus",
+                  priority AS "priority: Priority", owner, due_date AS "due_date: _", evidence_url, phase_id,
+                  na_reason, version, updated_at AS "updated_at: _", updated_by
+               FROM checklist_items WHERE id = $1 AND service_id = $2"#,
+            item_id,
+            service_id
+    )
+        .fetch_optional(conn)
+        .await?
+    };
+    found.ok_or_else(|| AppError::NotFound(format!("item {item_id}")))
 }
 
 /// Changes an item's status in one transaction: the update, its event, and the
@@ -92,18 +105,20 @@ pub async fn change_status(
     if before.status == change.status && before.na_reason == na_reason {
         return Ok(before);
     }
-    let sql = format!(
-        "UPDATE checklist_items
-         SET status = $2, na_reason = $3, version = version + 1, updated_at = now(), updated_by = $4
-         WHERE id = $1
-         RETURNING {ITEM_COLUMNS}"
-    );
-    let after = sqlx::query_as::<_, ChecklistItem>(&sql)
-        .bind(item_id)
-        .bind(change.status.as_str())
-        .bind(&na_reason)
-        .bind(actor)
-        .fetch_one(&mut *tx)
+    let after = sqlx::query_as!(
+        ChecklistItem,
+        r#"UPDATE checklist_items
+           SET status = $2, na_reason = $3, version = version + 1, updated_at = now(), updated_by = $4
+           WHERE id = $1
+           RETURNING id, section_id, title, detail, status AS "status: ItemStatus",
+                  priority AS "priority: Priority", owner, due_date AS "due_date: _", evidence_url, phase_id,
+                  na_reason, version, updated_at AS "updated_at: _", updated_by"#,
+        item_id,
+        change.status.as_str(),
+        na_reason,
+        actor
+    )
+    .fetch_one(&mut *tx)
         .await?;
     events::record(
         &mut tx,
@@ -168,11 +183,11 @@ async fn check_phase(
     let Some(phase_id) = phase_id else {
         return Ok(());
     };
-    let found: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM phases WHERE id = $1 AND service_id = $2)",
+    let found = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM phases WHERE id = $1 AND service_id = $2) AS "found!""#,
+        phase_id,
+        service_id
     )
-    .bind(phase_id)
-    .bind(service_id)
     .fetch_one(&mut *conn)
     .await?;
     if found {
@@ -195,37 +210,41 @@ pub async fn create(
 ) -> Result<ChecklistItem, AppError> {
     let service_id = service_id(pool, slug).await?;
     let mut tx = pool.begin().await?;
-    let section_found: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM checklist_sections WHERE id = $1 AND service_id = $2)",
+    let section_found = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM checklist_sections WHERE id = $1 AND service_id = $2)
+               AS "found!""#,
+        section_id,
+        service_id
     )
-    .bind(section_id)
-    .bind(service_id)
     .fetch_one(&mut *tx)
     .await?;
     if !section_found {
         return Err(AppError::NotFound(format!("section {section_id}")));
     }
     check_phase(&mut tx, service_id, input.phase_id).await?;
-    let item = sqlx::query_as::<_, ChecklistItem>(&format!(
-        "INSERT INTO checklist_items (service_id, section_id, position, title, detail, status, na_reason,
-             priority, owner, due_date, evidence_url, phase_id, updated_by)
-         VALUES ($1, $2,
-                 (SELECT coalesce(max(position) + 1, 0) FROM checklist_items WHERE section_id = $2),
-                 $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-         RETURNING {ITEM_COLUMNS}"
-    ))
-    .bind(service_id)
-    .bind(section_id)
-    .bind(&input.title)
-    .bind(&input.detail)
-    .bind(input.status.as_str())
-    .bind(&input.na_reason)
-    .bind(input.priority.as_str())
-    .bind(&input.owner)
-    .bind(input.due_date)
-    .bind(&input.evidence_url)
-    .bind(input.phase_id)
-    .bind(actor)
+    let item = sqlx::query_as!(
+        ChecklistItem,
+        r#"INSERT INTO checklist_items (service_id, section_id, position, title, detail, status,
+               na_reason, priority, owner, due_date, evidence_url, phase_id, updated_by)
+           VALUES ($1, $2,
+                   (SELECT coalesce(max(position) + 1, 0) FROM checklist_items WHERE section_id = $2),
+                   $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+           RETURNING id, section_id, title, detail, status AS "status: ItemStatus",
+                  priority AS "priority: Priority", owner, due_date AS "due_date: _", evidence_url, phase_id,
+                  na_reason, version, updated_at AS "updated_at: _", updated_by"#,
+        service_id,
+        section_id,
+        input.title,
+        input.detail,
+        input.status.as_str(),
+        input.na_reason,
+        input.priority.as_str(),
+        input.owner,
+        input.due_date as _,
+        input.evidence_url,
+        input.phase_id,
+        actor
+    )
     .fetch_one(&mut *tx)
     .await?;
     events::record(
@@ -290,25 +309,28 @@ pub async fn update(
     if old.is_empty() {
         return Ok(before);
     }
-    let after = sqlx::query_as::<_, ChecklistItem>(&format!(
-        "UPDATE checklist_items
-         SET title = $2, detail = $3, status = $4, na_reason = $5, priority = $6, owner = $7,
-             due_date = $8, evidence_url = $9, phase_id = $10,
-             version = version + 1, updated_at = now(), updated_by = $11
-         WHERE id = $1
-         RETURNING {ITEM_COLUMNS}"
-    ))
-    .bind(item_id)
-    .bind(&proposed.title)
-    .bind(&proposed.detail)
-    .bind(proposed.status.as_str())
-    .bind(&proposed.na_reason)
-    .bind(proposed.priority.as_str())
-    .bind(&proposed.owner)
-    .bind(proposed.due_date)
-    .bind(&proposed.evidence_url)
-    .bind(proposed.phase_id)
-    .bind(actor)
+    let after = sqlx::query_as!(
+        ChecklistItem,
+        r#"UPDATE checklist_items
+           SET title = $2, detail = $3, status = $4, na_reason = $5, priority = $6, owner = $7,
+               due_date = $8, evidence_url = $9, phase_id = $10,
+               version = version + 1, updated_at = now(), updated_by = $11
+           WHERE id = $1
+           RETURNING id, section_id, title, detail, status AS "status: ItemStatus",
+                  priority AS "priority: Priority", owner, due_date AS "due_date: _", evidence_url, phase_id,
+                  na_reason, version, updated_at AS "updated_at: _", updated_by"#,
+        item_id,
+        proposed.title,
+        proposed.detail,
+        proposed.status.as_str(),
+        proposed.na_reason,
+        proposed.priority.as_str(),
+        proposed.owner,
+        proposed.due_date as _,
+        proposed.evidence_url,
+        proposed.phase_id,
+        actor
+    )
     .fetch_one(&mut *tx)
     .await?;
     let status_only = old.keys().all(|k| k == "status" || k == "na_reason");
@@ -354,8 +376,7 @@ pub async fn delete(
     if before.version != expected_version {
         return Err(conflict(before));
     }
-    sqlx::query("DELETE FROM checklist_items WHERE id = $1")
-        .bind(item_id)
+    sqlx::query!("DELETE FROM checklist_items WHERE id = $1", item_id)
         .execute(&mut *tx)
         .await?;
     events::record(
@@ -420,11 +441,11 @@ pub async fn assign_to_phase(
     let service_id = service_id(pool, slug).await?;
     let mut tx = pool.begin().await?;
     check_phase(&mut tx, service_id, phase_id).await?;
-    let previous: Vec<(i64, Option<i64>)> = sqlx::query_as(
+    let previous = sqlx::query!(
         "SELECT id, phase_id FROM checklist_items WHERE service_id = $1 AND id = ANY($2) FOR UPDATE",
+        service_id,
+        item_ids
     )
-    .bind(service_id)
-    .bind(item_ids)
     .fetch_all(&mut *tx)
     .await?;
     if previous.len() != item_ids.len() {
@@ -433,14 +454,14 @@ pub async fn assign_to_phase(
             "some of these items are not in this service",
         ));
     }
-    sqlx::query(
+    sqlx::query!(
         "UPDATE checklist_items SET phase_id = $3, version = version + 1, updated_at = now(), updated_by = $4
          WHERE service_id = $1 AND id = ANY($2) AND phase_id IS DISTINCT FROM $3",
+        service_id,
+        item_ids,
+        phase_id,
+        actor
     )
-    .bind(service_id)
-    .bind(item_ids)
-    .bind(phase_id)
-    .bind(actor)
     .execute(&mut *tx)
     .await?;
     events::record(
@@ -451,12 +472,12 @@ pub async fn assign_to_phase(
             action: "items.assigned",
             subject_type: "phase",
             subject_id: phase_id,
-            before: Some(json!({ "items": previous.iter().map(|(id, p)| json!({"id": id, "phase_id": p})).collect::<Vec<_>>() })),
+            before: Some(json!({ "items": previous.iter().map(|r| json!({"id": r.id, "phase_id": r.phase_id})).collect::<Vec<_>>() })),
             after: Some(json!({ "phase_id": phase_id, "item_ids": item_ids })),
         },
     )
     .await?;
-    let touched = previous.iter().map(|(_, p)| *p).chain([phase_id]);
+    let touched = previous.iter().map(|r| r.phase_id).chain([phase_id]);
     phases::refresh_completions(&mut tx, service_id, touched, actor).await?;
     tx.commit().await?;
     Ok(item_ids.len())

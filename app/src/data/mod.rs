@@ -24,8 +24,7 @@ use sqlx::PgPool;
 
 /// The id of the service with this slug.
 pub async fn service_id(pool: &PgPool, slug: &str) -> Result<i64, AppError> {
-    sqlx::query_scalar::<_, i64>("SELECT id FROM services WHERE slug = $1")
-        .bind(slug)
+    sqlx::query_scalar!("SELECT id FROM services WHERE slug = $1", slug)
         .fetch_optional(pool)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("service {slug:?}")))

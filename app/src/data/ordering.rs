@@ -3,7 +3,8 @@
 use crate::error::AppError;
 use sqlx::PgConnection;
 
-/// The ordered collections; each names its table and the column that scopes it.
+/// The ordered collections. Each has its own statements below, one per table, so
+/// that every one is checked at compile time.
 #[derive(Clone, Copy)]
 pub enum Siblings {
     /// Sections of a service.
@@ -15,11 +16,11 @@ pub enum Siblings {
 }
 
 impl Siblings {
-    fn table_and_scope(self) -> (&'static str, &'static str) {
+    fn noun(self) -> &'static str {
         match self {
-            Siblings::Sections => ("checklist_sections", "service_id"),
-            Siblings::Items => ("checklist_items", "section_id"),
-            Siblings::Phases => ("phases", "service_id"),
+            Siblings::Sections => "checklist_section",
+            Siblings::Items => "checklist_item",
+            Siblings::Phases => "phase",
         }
     }
 }
@@ -33,18 +34,28 @@ pub async fn move_by(
     id: i64,
     delta: i32,
 ) -> Result<bool, AppError> {
-    let (table, scope) = siblings.table_and_scope();
-    let mut ids: Vec<i64> = sqlx::query_scalar(&format!(
-        "SELECT id FROM {table} WHERE {scope} = $1 ORDER BY position, id FOR UPDATE"
-    ))
-    .bind(scope_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let mut ids: Vec<i64> = match siblings {
+        Siblings::Sections => sqlx::query_scalar!(
+        "SELECT id FROM checklist_sections WHERE service_id = $1 ORDER BY position, id FOR UPDATE",
+            scope_id
+    )
+        .fetch_all(&mut *conn)
+        .await?,
+        Siblings::Items => sqlx::query_scalar!(
+        "SELECT id FROM checklist_items WHERE section_id = $1 ORDER BY position, id FOR UPDATE",
+            scope_id
+    )
+        .fetch_all(&mut *conn)
+        .await?,
+        Siblings::Phases => sqlx::query_scalar!(
+        "SELECT id FROM phases WHERE service_id = $1 ORDER BY position, id FOR UPDATE",
+            scope_id
+    )
+        .fetch_all(&mut *conn)
+        .await?,
+    };
     let Some(from) = ids.iter().position(|x| *x == id) else {
-        return Err(AppError::NotFound(format!(
-            "{} {id}",
-            table.trim_end_matches('s')
-        )));
+        return Err(AppError::NotFound(format!("{} {id}", siblings.noun())));
     };
     let to = from as i64 + i64::from(delta);
     if to < 0 || to >= ids.len() as i64 {
@@ -52,13 +63,37 @@ pub async fn move_by(
     }
     let moved = ids.remove(from);
     ids.insert(to as usize, moved);
-    sqlx::query(&format!(
-        "UPDATE {table} t SET position = o.ord - 1
-         FROM unnest($1::bigint[]) WITH ORDINALITY AS o(id, ord)
-         WHERE t.id = o.id"
-    ))
-    .bind(&ids)
-    .execute(&mut *conn)
-    .await?;
+    match siblings {
+        Siblings::Sections => {
+            sqlx::query!(
+                "UPDATE checklist_sections t SET position = o.ord - 1
+             FROM unnest($1::bigint[]) WITH ORDINALITY AS o(id, ord)
+             WHERE t.id = o.id",
+                &ids
+            )
+            .execute(&mut *conn)
+            .await?
+        }
+        Siblings::Items => {
+            sqlx::query!(
+                "UPDATE checklist_items t SET position = o.ord - 1
+             FROM unnest($1::bigint[]) WITH ORDINALITY AS o(id, ord)
+             WHERE t.id = o.id",
+                &ids
+            )
+            .execute(&mut *conn)
+            .await?
+        }
+        Siblings::Phases => {
+            sqlx::query!(
+                "UPDATE phases t SET position = o.ord - 1
+             FROM unnest($1::bigint[]) WITH ORDINALITY AS o(id, ord)
+             WHERE t.id = o.id",
+                &ids
+            )
+            .execute(&mut *conn)
+            .await?
+        }
+    };
     Ok(true)
 }

@@ -33,26 +33,28 @@ pub async fn refresh_completion(
     phase_id: i64,
     actor: &str,
 ) -> Result<(), AppError> {
-    let (was_complete, is_complete): (bool, bool) = sqlx::query_as(
-        "SELECT p.completed_at IS NOT NULL,
-                count(i.id) FILTER (WHERE i.status <> 'not_applicable') > 0
-                AND count(i.id) FILTER (WHERE i.status NOT IN ('done', 'not_applicable')) = 0
-         FROM phases p LEFT JOIN checklist_items i ON i.phase_id = p.id
-         WHERE p.id = $1
-         GROUP BY p.id",
+    let row = sqlx::query!(
+        r#"SELECT p.completed_at IS NOT NULL AS "was_complete!",
+                  count(i.id) FILTER (WHERE i.status <> 'not_applicable') > 0
+                  AND count(i.id) FILTER (WHERE i.status NOT IN ('done', 'not_applicable')) = 0
+                      AS "is_complete!"
+           FROM phases p LEFT JOIN checklist_items i ON i.phase_id = p.id
+           WHERE p.id = $1
+           GROUP BY p.id"#,
+        phase_id
     )
-    .bind(phase_id)
     .fetch_one(&mut *conn)
     .await?;
+    let (was_complete, is_complete) = (row.was_complete, row.is_complete);
     if was_complete == is_complete {
         return Ok(());
     }
-    sqlx::query(
+    sqlx::query!(
         "UPDATE phases SET completed_at = CASE WHEN $2 THEN now() END, version = version + 1
          WHERE id = $1",
+        phase_id,
+        is_complete
     )
-    .bind(phase_id)
-    .bind(is_complete)
     .execute(&mut *conn)
     .await?;
     events::record(
@@ -74,9 +76,6 @@ pub async fn refresh_completion(
     .await
 }
 
-const PHASE_COLUMNS: &str = "id, name, goal, planned_start, planned_end, effort_min_days, effort_max_days, \
-     monthly_cost_change_cents, completed_at, version";
-
 fn phase_json(phase: &Phase) -> serde_json::Value {
     json!({
         "name": phase.name,
@@ -94,11 +93,14 @@ async fn fetch_phase(
     service_id: i64,
     phase_id: i64,
 ) -> Result<Phase, AppError> {
-    sqlx::query_as::<_, Phase>(&format!(
-        "SELECT {PHASE_COLUMNS} FROM phases WHERE id = $1 AND service_id = $2 FOR UPDATE"
-    ))
-    .bind(phase_id)
-    .bind(service_id)
+    sqlx::query_as!(
+        Phase,
+        r#"SELECT id, name, goal, planned_start AS "planned_start: _", planned_end AS "planned_end: _", effort_min_days, effort_max_days,
+                   monthly_cost_change_cents, completed_at AS "completed_at: _", version
+         FROM phases WHERE id = $1 AND service_id = $2 FOR UPDATE"#,
+        phase_id,
+        service_id
+    )
     .fetch_optional(conn)
     .await?
     .ok_or_else(|| AppError::NotFound(format!("phase {phase_id}")))
@@ -113,21 +115,23 @@ pub async fn create(
 ) -> Result<Phase, AppError> {
     let service_id = service_id(pool, slug).await?;
     let mut tx = pool.begin().await?;
-    let phase = sqlx::query_as::<_, Phase>(&format!(
-        "INSERT INTO phases (service_id, position, name, goal, planned_start, planned_end,
+    let phase = sqlx::query_as!(
+        Phase,
+        r#"INSERT INTO phases (service_id, position, name, goal, planned_start, planned_end,
                              effort_min_days, effort_max_days, monthly_cost_change_cents)
          VALUES ($1, (SELECT coalesce(max(position) + 1, 0) FROM phases WHERE service_id = $1),
                  $2, $3, $4, $5, $6, $7, $8)
-         RETURNING {PHASE_COLUMNS}"
-    ))
-    .bind(service_id)
-    .bind(&input.name)
-    .bind(&input.goal)
-    .bind(input.planned_start)
-    .bind(input.planned_end)
-    .bind(input.effort_min_days)
-    .bind(input.effort_max_days)
-    .bind(input.monthly_cost_change_cents)
+         RETURNING id, name, goal, planned_start AS "planned_start: _", planned_end AS "planned_end: _", effort_min_days, effort_max_days,
+                   monthly_cost_change_cents, completed_at AS "completed_at: _", version"#,
+        service_id,
+        input.name,
+        input.goal,
+        input.planned_start as _,
+        input.planned_end as _,
+        input.effort_min_days,
+        input.effort_max_days,
+        input.monthly_cost_change_cents
+    )
     .fetch_one(&mut *tx)
     .await?;
     events::record(
@@ -168,21 +172,23 @@ pub async fn update(
             current: None,
         });
     }
-    let after = sqlx::query_as::<_, Phase>(&format!(
-        "UPDATE phases SET name = $2, goal = $3, planned_start = $4, planned_end = $5,
+    let after = sqlx::query_as!(
+        Phase,
+        r#"UPDATE phases SET name = $2, goal = $3, planned_start = $4, planned_end = $5,
              effort_min_days = $6, effort_max_days = $7, monthly_cost_change_cents = $8,
              version = version + 1
          WHERE id = $1
-         RETURNING {PHASE_COLUMNS}"
-    ))
-    .bind(phase_id)
-    .bind(&input.name)
-    .bind(&input.goal)
-    .bind(input.planned_start)
-    .bind(input.planned_end)
-    .bind(input.effort_min_days)
-    .bind(input.effort_max_days)
-    .bind(input.monthly_cost_change_cents)
+         RETURNING id, name, goal, planned_start AS "planned_start: _", planned_end AS "planned_end: _", effort_min_days, effort_max_days,
+                   monthly_cost_change_cents, completed_at AS "completed_at: _", version"#,
+        phase_id,
+        input.name,
+        input.goal,
+        input.planned_start as _,
+        input.planned_end as _,
+        input.effort_min_days,
+        input.effort_max_days,
+        input.monthly_cost_change_cents
+    )
     .fetch_one(&mut *tx)
     .await?;
     if phase_json(&before) != phase_json(&after) {
@@ -209,10 +215,12 @@ pub async fn delete(pool: &PgPool, slug: &str, phase_id: i64, actor: &str) -> Re
     let service_id = service_id(pool, slug).await?;
     let mut tx = pool.begin().await?;
     let before = fetch_phase(&mut tx, service_id, phase_id).await?;
-    let cost_lines: i64 = sqlx::query_scalar("SELECT count(*) FROM cost_lines WHERE phase_id = $1")
-        .bind(phase_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let cost_lines = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM cost_lines WHERE phase_id = $1"#,
+        phase_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
     if cost_lines > 0 {
         return Err(AppError::invalid(
             "phase",
@@ -223,8 +231,7 @@ pub async fn delete(pool: &PgPool, slug: &str, phase_id: i64, actor: &str) -> Re
             ),
         ));
     }
-    sqlx::query("DELETE FROM phases WHERE id = $1")
-        .bind(phase_id)
+    sqlx::query!("DELETE FROM phases WHERE id = $1", phase_id)
         .execute(&mut *tx)
         .await?;
     events::record(

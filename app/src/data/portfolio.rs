@@ -8,50 +8,15 @@
 
 use crate::domain::portfolio::{ItemCount, RiskFacts, ServiceFacts};
 use crate::error::AppError;
-use crate::model::{CostLine, ItemStatus, Phase, Priority, RiskStatus};
+use crate::model::{CostCategory, CostKind, CostLine, ItemStatus, Phase, Priority, RiskStatus};
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 use std::collections::{HashMap, HashSet};
 
-#[derive(sqlx::FromRow)]
-struct ItemCountRow {
-    service_id: i64,
-    phase_id: Option<i64>,
-    #[sqlx(try_from = "String")]
-    status: ItemStatus,
-    #[sqlx(try_from = "String")]
-    priority: Priority,
-    count: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct PhaseRow {
-    service_id: i64,
-    #[sqlx(flatten)]
-    phase: Phase,
-}
-
-#[derive(sqlx::FromRow)]
-struct RiskRow {
-    service_id: i64,
-    #[sqlx(try_from = "String")]
-    status: RiskStatus,
-    likelihood: i16,
-    impact: i16,
-    linked: Vec<String>,
-}
-
-#[derive(sqlx::FromRow)]
-struct CostLineRow {
-    service_id: i64,
-    #[sqlx(flatten)]
-    line: CostLine,
-}
-
 /// Every service's facts, ordered by name (case-insensitively), then slug.
 pub async fn load(pool: &PgPool) -> Result<Vec<ServiceFacts>, AppError> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    sqlx::query!("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         .execute(&mut *tx)
         .await?;
     let services = services(&mut tx).await?;
@@ -63,7 +28,7 @@ pub async fn load(pool: &PgPool) -> Result<Vec<ServiceFacts>, AppError> {
 /// Services with what identifies the state of their facts: `(created_at, version)`
 /// changes in the same transaction as any row the portfolio reads (see the migration
 /// `service_version`), and `created_at` tells a re-created id apart.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct ServiceRow {
     pub id: i64,
     pub slug: String,
@@ -75,9 +40,10 @@ pub struct ServiceRow {
 
 /// 1. Services, in the portfolio's order.
 pub async fn services(tx: &mut PgConnection) -> Result<Vec<ServiceRow>, AppError> {
-    Ok(sqlx::query_as::<_, ServiceRow>(
-        "SELECT id, slug, name, team, created_at, version FROM services
-         ORDER BY lower(name), slug",
+    Ok(sqlx::query_as!(
+        ServiceRow,
+        r#"SELECT id, slug, name, team, created_at AS "created_at: _", version FROM services
+         ORDER BY lower(name), slug"#
     )
     .fetch_all(&mut *tx)
     .await?)
@@ -90,63 +56,51 @@ pub async fn facts_of(
     services: &[ServiceRow],
     only: Option<&[i64]>,
 ) -> Result<Vec<ServiceFacts>, AppError> {
-    // A filter of constant text: the ids are bound, never formatted in.
-    let filter = |column: &str| match only {
-        Some(_) => format!("WHERE {column} = ANY($1)"),
-        None => String::new(),
-    };
+    // Every statement reads all services, or only those in `only` ($1 NULL means all).
     // 2. Items, counted: at most (phases + 1) × 16 rows per service.
-    let items = fetch::<ItemCountRow>(
-        tx,
-        only,
-        &format!(
-            "SELECT service_id, phase_id, status, priority, count(*) AS count
-         FROM checklist_items {}
-         GROUP BY service_id, phase_id, status, priority",
-            filter("service_id")
-        ),
+    let items = sqlx::query!(
+        r#"SELECT service_id, phase_id, status AS "status: ItemStatus",
+                  priority AS "priority: Priority", count(*) AS "count!"
+           FROM checklist_items WHERE $1::bigint[] IS NULL OR service_id = ANY($1)
+           GROUP BY service_id, phase_id, status, priority"#,
+        only
     )
+    .fetch_all(&mut *tx)
     .await?;
     // 3. Phases in roadmap order.
-    let phases = fetch::<PhaseRow>(
-        tx,
-        only,
-        &format!(
-            "SELECT service_id, id, name, goal, planned_start, planned_end, effort_min_days,
-                effort_max_days, monthly_cost_change_cents, completed_at, version
-         FROM phases {} ORDER BY service_id, position, id",
-            filter("service_id")
-        ),
+    let phases = sqlx::query!(
+        r#"SELECT service_id, id, name, goal, planned_start AS "planned_start: chrono::NaiveDate", planned_end AS "planned_end: chrono::NaiveDate", effort_min_days,
+                effort_max_days, monthly_cost_change_cents, completed_at AS "completed_at: chrono::DateTime<chrono::Utc>", version
+         FROM phases WHERE $1::bigint[] IS NULL OR service_id = ANY($1)
+         ORDER BY service_id, position, id"#,
+        only
     )
+    .fetch_all(&mut *tx)
     .await?;
     // 4. Risks with the statuses of the items that mitigate them.
-    let risks = fetch::<RiskRow>(
-        tx,
-        only,
-        &format!(
-            "SELECT r.service_id, r.status, r.likelihood, r.impact,
-                coalesce(array_agg(i.status) FILTER (WHERE i.id IS NOT NULL), '{{}}') AS linked
-         FROM risks r
-         LEFT JOIN risk_mitigations m ON m.risk_id = r.id
-         LEFT JOIN checklist_items i ON i.id = m.item_id
-         {}
-         GROUP BY r.id
-         ORDER BY r.service_id, r.id",
-            filter("r.service_id")
-        ),
+    let risks = sqlx::query!(
+        r#"SELECT r.service_id, r.status AS "status: RiskStatus", r.likelihood, r.impact,
+                  coalesce(array_agg(i.status) FILTER (WHERE i.id IS NOT NULL), '{}')
+                      AS "linked!"
+           FROM risks r
+           LEFT JOIN risk_mitigations m ON m.risk_id = r.id
+           LEFT JOIN checklist_items i ON i.id = m.item_id
+           WHERE $1::bigint[] IS NULL OR r.service_id = ANY($1)
+           GROUP BY r.id
+           ORDER BY r.service_id, r.id"#,
+        only
     )
+    .fetch_all(&mut *tx)
     .await?;
     // 5. Cost lines.
-    let lines = fetch::<CostLineRow>(
-        tx,
-        only,
-        &format!(
-            "SELECT service_id, id, category, name, kind, monthly_cents, phase_id, start_month,
-                included, version
-         FROM cost_lines {} ORDER BY service_id, position, id",
-            filter("service_id")
-        ),
+    let lines = sqlx::query!(
+        r#"SELECT service_id, id, category AS "category: CostCategory", name,
+                  kind AS "kind: CostKind", monthly_cents, phase_id, start_month AS "start_month: chrono::NaiveDate", included, version
+           FROM cost_lines WHERE $1::bigint[] IS NULL OR service_id = ANY($1)
+           ORDER BY service_id, position, id"#,
+        only
     )
+    .fetch_all(&mut *tx)
     .await?;
 
     let only: Option<HashSet<i64>> = only.map(|ids| ids.iter().copied().collect());
@@ -182,7 +136,18 @@ pub async fn facts_of(
     }
     for row in phases {
         if let Some(i) = of(row.service_id) {
-            facts[i].phases.push(row.phase);
+            facts[i].phases.push(Phase {
+                id: row.id,
+                name: row.name,
+                goal: row.goal,
+                planned_start: row.planned_start,
+                planned_end: row.planned_end,
+                effort_min_days: row.effort_min_days,
+                effort_max_days: row.effort_max_days,
+                monthly_cost_change_cents: row.monthly_cost_change_cents,
+                completed_at: row.completed_at,
+                version: row.version,
+            });
         }
     }
     for row in risks {
@@ -197,24 +162,18 @@ pub async fn facts_of(
     }
     for row in lines {
         if let Some(i) = of(row.service_id) {
-            facts[i].cost_lines.push(row.line);
+            facts[i].cost_lines.push(CostLine {
+                id: row.id,
+                category: row.category,
+                name: row.name,
+                kind: row.kind,
+                monthly_cents: row.monthly_cents,
+                phase_id: row.phase_id,
+                start_month: row.start_month,
+                included: row.included,
+                version: row.version,
+            });
         }
     }
     Ok(facts)
-}
-
-/// One of [`facts_of`]'s reads, with the ids bound when the statement filters by them.
-async fn fetch<T>(
-    tx: &mut PgConnection,
-    only: Option<&[i64]>,
-    sql: &str,
-) -> Result<Vec<T>, sqlx::Error>
-where
-    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
-{
-    let query = sqlx::query_as::<_, T>(sql);
-    match only {
-        Some(ids) => query.bind(ids).fetch_all(tx).await,
-        None => query.fetch_all(tx).await,
-    }
 }

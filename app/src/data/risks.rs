@@ -10,30 +10,43 @@ use crate::model::{Risk, RiskStatus};
 use serde_json::{Map, Value, json};
 use sqlx::{PgConnection, PgPool};
 
-/// A risk with its mitigating item ids (sorted), as [`Risk`] reads it.
-const RISK_SELECT: &str =
-    "SELECT r.id, r.title, r.description, r.likelihood, r.impact, r.mitigation,
-            r.owner, r.status, r.review_date, r.version,
-            ARRAY(SELECT m.item_id FROM risk_mitigations m WHERE m.risk_id = r.id
-                  ORDER BY m.item_id) AS mitigating_item_ids
-     FROM risks r";
-
 async fn fetch_risk(
     conn: &mut PgConnection,
     service_id: i64,
     risk_id: i64,
     lock: bool,
 ) -> Result<Risk, AppError> {
-    let sql = format!(
-        "{RISK_SELECT} WHERE r.id = $1 AND r.service_id = $2{}",
-        if lock { " FOR UPDATE OF r" } else { "" }
-    );
-    sqlx::query_as::<_, Risk>(&sql)
-        .bind(risk_id)
-        .bind(service_id)
+    // A risk with its mitigating item ids (sorted), as [`Risk`] reads it.
+    let found = if lock {
+        sqlx::query_as!(
+        Risk,
+            r#"SELECT r.id, r.title, r.description, r.likelihood, r.impact, r.mitigation, r.owner,
+                      r.status AS "status: RiskStatus", r.review_date AS "review_date: _", r.version,
+                      ARRAY(SELECT m.item_id FROM risk_mitigations m WHERE m.risk_id = r.id
+                            ORDER BY m.item_id) AS "mitigating_item_ids!"
+               FROM risks r
+               WHERE r.id = $1 AND r.service_id = $2 FOR UPDATE OF r"#,
+            risk_id,
+            service_id
+    )
         .fetch_optional(conn)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("risk {risk_id}")))
+    } else {
+        sqlx::query_as!(
+        Risk,
+            r#"SELECT r.id, r.title, r.description, r.likelihood, r.impact, r.mitigation, r.owner,
+                      r.status AS "status: RiskStatus", r.review_date AS "review_date: _", r.version,
+                      ARRAY(SELECT m.item_id FROM risk_mitigations m WHERE m.risk_id = r.id
+                            ORDER BY m.item_id) AS "mitigating_item_ids!"
+               FROM risks r
+               WHERE r.id = $1 AND r.service_id = $2"#,
+            risk_id,
+            service_id
+    )
+        .fetch_optional(conn)
+        .await?
+    };
+    found.ok_or_else(|| AppError::NotFound(format!("risk {risk_id}")))
 }
 
 /// One risk of a service.
@@ -84,12 +97,15 @@ async fn check_items(
     if item_ids.is_empty() {
         return Ok(());
     }
-    let found: Vec<(i64, i64)> = sqlx::query_as(
+    let found: Vec<(i64, i64)> = sqlx::query!(
         "SELECT id, service_id FROM checklist_items WHERE id = ANY($1) ORDER BY id FOR KEY SHARE",
+        item_ids
     )
-    .bind(item_ids)
     .fetch_all(&mut *conn)
-    .await?;
+    .await?
+    .into_iter()
+    .map(|r| (r.id, r.service_id))
+    .collect();
     for id in item_ids {
         match found.iter().find(|(found_id, _)| found_id == id) {
             None => {
@@ -117,19 +133,21 @@ async fn set_links(
     risk_id: i64,
     item_ids: &[i64],
 ) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM risk_mitigations WHERE risk_id = $1 AND NOT (item_id = ANY($2))")
-        .bind(risk_id)
-        .bind(item_ids)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
+    sqlx::query!(
+        "DELETE FROM risk_mitigations WHERE risk_id = $1 AND NOT (item_id = ANY($2))",
+        risk_id,
+        item_ids
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
         "INSERT INTO risk_mitigations (risk_id, item_id, service_id)
          SELECT $1, item_id, $3 FROM unnest($2::BIGINT[]) AS item_id
          ON CONFLICT DO NOTHING",
+        risk_id,
+        item_ids,
+        service_id
     )
-    .bind(risk_id)
-    .bind(item_ids)
-    .bind(service_id)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -155,21 +173,21 @@ pub async fn create(
     let service_id = service_id(pool, slug).await?;
     let mut tx = pool.begin().await?;
     check_items(&mut tx, service_id, &input.item_ids).await?;
-    let risk_id: i64 = sqlx::query_scalar(
+    let risk_id = sqlx::query_scalar!(
         "INSERT INTO risks (service_id, title, description, likelihood, impact, mitigation,
                             owner, status, review_date)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          RETURNING id",
+        service_id,
+        input.title,
+        input.description,
+        input.likelihood,
+        input.impact,
+        input.mitigation,
+        input.owner,
+        input.status.as_str(),
+        input.review_date as _
     )
-    .bind(service_id)
-    .bind(&input.title)
-    .bind(&input.description)
-    .bind(input.likelihood)
-    .bind(input.impact)
-    .bind(&input.mitigation)
-    .bind(&input.owner)
-    .bind(input.status.as_str())
-    .bind(input.review_date)
     .fetch_one(&mut *tx)
     .await?;
     set_links(&mut tx, service_id, risk_id, &input.item_ids).await?;
@@ -220,21 +238,21 @@ pub async fn update(
     if unchanged {
         return Ok(before);
     }
-    sqlx::query(
+    sqlx::query!(
         "UPDATE risks SET title = $2, description = $3, likelihood = $4, impact = $5,
              mitigation = $6, owner = $7, status = $8, review_date = $9,
              version = version + 1, updated_at = now()
          WHERE id = $1",
+        risk_id,
+        input.title,
+        input.description,
+        input.likelihood,
+        input.impact,
+        input.mitigation,
+        input.owner,
+        input.status.as_str(),
+        input.review_date as _
     )
-    .bind(risk_id)
-    .bind(&input.title)
-    .bind(&input.description)
-    .bind(input.likelihood)
-    .bind(input.impact)
-    .bind(&input.mitigation)
-    .bind(&input.owner)
-    .bind(input.status.as_str())
-    .bind(input.review_date)
     .execute(&mut *tx)
     .await?;
     set_links(&mut tx, service_id, risk_id, &input.item_ids).await?;
@@ -263,11 +281,11 @@ pub async fn set_status(
     if before.status == status {
         return Ok(before);
     }
-    sqlx::query(
+    sqlx::query!(
         "UPDATE risks SET status = $2, version = version + 1, updated_at = now() WHERE id = $1",
+        risk_id,
+        status.as_str()
     )
-    .bind(risk_id)
-    .bind(status.as_str())
     .execute(&mut *tx)
     .await?;
     let after = fetch_risk(&mut tx, service_id, risk_id, false).await?;
@@ -314,8 +332,7 @@ pub async fn delete(
     if before.version != expected_version {
         return Err(conflict(&before));
     }
-    sqlx::query("DELETE FROM risks WHERE id = $1")
-        .bind(risk_id)
+    sqlx::query!("DELETE FROM risks WHERE id = $1", risk_id)
         .execute(&mut *tx)
         .await?;
     events::record(

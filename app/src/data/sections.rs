@@ -14,11 +14,11 @@ async fn section_name(
     service_id: i64,
     section_id: i64,
 ) -> Result<String, AppError> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "SELECT name FROM checklist_sections WHERE id = $1 AND service_id = $2 FOR UPDATE",
+        section_id,
+        service_id
     )
-    .bind(section_id)
-    .bind(service_id)
     .fetch_optional(conn)
     .await?
     .ok_or_else(|| AppError::NotFound(format!("section {section_id}")))
@@ -33,13 +33,13 @@ pub async fn create(
     let name = v::required_text("name", name, v::NAME_MAX)?;
     let service_id = service_id(pool, slug).await?;
     let mut tx = pool.begin().await?;
-    let id: i64 = sqlx::query_scalar(
+    let id = sqlx::query_scalar!(
         "INSERT INTO checklist_sections (service_id, position, name)
          VALUES ($1, (SELECT coalesce(max(position) + 1, 0) FROM checklist_sections WHERE service_id = $1), $2)
          RETURNING id",
+        service_id,
+        name
     )
-    .bind(service_id)
-    .bind(&name)
     .fetch_one(&mut *tx)
     .await?;
     events::record(
@@ -77,11 +77,13 @@ pub async fn rename(
     if before == name {
         return Ok(());
     }
-    sqlx::query("UPDATE checklist_sections SET name = $2 WHERE id = $1")
-        .bind(section_id)
-        .bind(&name)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "UPDATE checklist_sections SET name = $2 WHERE id = $1",
+        section_id,
+        name
+    )
+    .execute(&mut *tx)
+    .await?;
     events::record(
         &mut tx,
         NewEvent {
@@ -109,14 +111,13 @@ pub async fn delete(
     let service_id = service_id(pool, slug).await?;
     let mut tx = pool.begin().await?;
     let name = section_name(&mut tx, service_id, section_id).await?;
-    let removed: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
+    let removed = sqlx::query!(
         "DELETE FROM checklist_items WHERE section_id = $1 RETURNING id, status, phase_id",
+        section_id
     )
-    .bind(section_id)
     .fetch_all(&mut *tx)
     .await?;
-    sqlx::query("DELETE FROM checklist_sections WHERE id = $1")
-        .bind(section_id)
+    sqlx::query!("DELETE FROM checklist_sections WHERE id = $1", section_id)
         .execute(&mut *tx)
         .await?;
     events::record(
@@ -129,7 +130,7 @@ pub async fn delete(
             subject_id: Some(section_id),
             before: Some(json!({
                 "name": name,
-                "items": removed.iter().map(|(id, status, _)| json!({"id": id, "status": status})).collect::<Vec<_>>(),
+                "items": removed.iter().map(|r| json!({"id": r.id, "status": r.status})).collect::<Vec<_>>(),
             })),
             after: None,
         },
@@ -138,7 +139,7 @@ pub async fn delete(
     phases::refresh_completions(
         &mut tx,
         service_id,
-        removed.iter().map(|(_, _, p)| *p),
+        removed.iter().map(|r| r.phase_id),
         actor,
     )
     .await?;

@@ -1,32 +1,23 @@
 //! Reads of whole services.
 
-use crate::data::items::ITEM_COLUMNS;
 use crate::domain::progress::{Progress, readiness};
 use crate::error::AppError;
 use crate::model::{
-    ChecklistItem, ChecklistSection, CostLine, Phase, Risk, ServiceDocument, ServiceSummary,
+    ChecklistItem, ChecklistSection, CostCategory, CostKind, CostLine, ItemStatus, Phase, Priority,
+    Risk, RiskStatus, ServiceDocument, ServiceSummary,
 };
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::PgPool;
-
-#[derive(sqlx::FromRow)]
-struct SummaryRow {
-    slug: String,
-    name: String,
-    team: String,
-    done_items: i64,
-    applicable_items: i64,
-}
 
 /// Every service with its item counts, in one query whatever the number of services.
 pub async fn list_summaries(pool: &PgPool) -> Result<Vec<ServiceSummary>, AppError> {
-    let rows = sqlx::query_as::<_, SummaryRow>(
-        "SELECT s.slug, s.name, s.team,
-                count(i.id) FILTER (WHERE i.status = 'done') AS done_items,
-                count(i.id) FILTER (WHERE i.status <> 'not_applicable') AS applicable_items
-         FROM services s LEFT JOIN checklist_items i ON i.service_id = s.id
-         GROUP BY s.id
-         ORDER BY lower(s.name), s.slug",
+    let rows = sqlx::query!(
+        r#"SELECT s.slug, s.name, s.team,
+                  count(i.id) FILTER (WHERE i.status = 'done') AS "done_items!",
+                  count(i.id) FILTER (WHERE i.status <> 'not_applicable') AS "applicable_items!"
+           FROM services s LEFT JOIN checklist_items i ON i.service_id = s.id
+           GROUP BY s.id
+           ORDER BY lower(s.name), s.slug"#
     )
     .fetch_all(pool)
     .await?;
@@ -50,24 +41,13 @@ pub async fn list_summaries(pool: &PgPool) -> Result<Vec<ServiceSummary>, AppErr
 }
 
 pub async fn count(pool: &PgPool) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar("SELECT count(*) FROM services")
-        .fetch_one(pool)
-        .await?)
+    Ok(
+        sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM services"#)
+            .fetch_one(pool)
+            .await?,
+    )
 }
 
-#[derive(sqlx::FromRow)]
-struct ServiceRow {
-    id: i64,
-    slug: String,
-    name: String,
-    description: String,
-    team: String,
-    target_go_live: Option<NaiveDate>,
-    created_at: DateTime<Utc>,
-    version: i64,
-}
-
-#[derive(sqlx::FromRow)]
 struct SectionRow {
     id: i64,
     name: String,
@@ -86,12 +66,13 @@ pub type Stamp = (i64, DateTime<Utc>, i64);
 
 /// The current stamp of `slug`, `None` when there is no such service.
 pub async fn stamp(pool: &PgPool, slug: &str) -> Result<Option<Stamp>, AppError> {
-    Ok(
-        sqlx::query_as("SELECT id, created_at, version FROM services WHERE slug = $1")
-            .bind(slug)
-            .fetch_optional(pool)
-            .await?,
+    let row = sqlx::query!(
+        r#"SELECT id, created_at AS "created_at: chrono::DateTime<chrono::Utc>", version FROM services WHERE slug = $1"#,
+        slug
     )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| (r.id, r.created_at, r.version)))
 }
 
 /// The document with the [`Stamp`] it was read at (see
@@ -101,56 +82,65 @@ pub async fn document_with_stamp(
     slug: &str,
 ) -> Result<(ServiceDocument, Stamp), AppError> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    sqlx::query!("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         .execute(&mut *tx)
         .await?;
-    let service = sqlx::query_as::<_, ServiceRow>(
-        "SELECT id, slug, name, description, team, target_go_live, created_at, version
-         FROM services WHERE slug = $1",
+    let service = sqlx::query!(
+        r#"SELECT id, slug, name, description, team, target_go_live AS "target_go_live: chrono::NaiveDate", created_at AS "created_at: chrono::DateTime<chrono::Utc>", version
+         FROM services WHERE slug = $1"#,
+        slug
     )
-    .bind(slug)
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| AppError::NotFound(format!("service {slug:?}")))?;
 
-    let section_rows = sqlx::query_as::<_, SectionRow>(
+    let section_rows = sqlx::query_as!(
+        SectionRow,
         "SELECT id, name FROM checklist_sections WHERE service_id = $1 ORDER BY position, id",
+        service.id
     )
-    .bind(service.id)
     .fetch_all(&mut *tx)
     .await?;
-    let items = sqlx::query_as::<_, ChecklistItem>(&format!(
-        "SELECT {ITEM_COLUMNS} FROM checklist_items WHERE service_id = $1 ORDER BY position, id"
-    ))
-    .bind(service.id)
+    let items = sqlx::query_as!(
+        ChecklistItem,
+        r#"SELECT id, section_id, title, detail, status AS "status: ItemStatus",
+                  priority AS "priority: Priority", owner, due_date AS "due_date: _", evidence_url, phase_id,
+                  na_reason, version, updated_at AS "updated_at: _", updated_by
+           FROM checklist_items WHERE service_id = $1 ORDER BY position, id"#,
+        service.id
+    )
     .fetch_all(&mut *tx)
     .await?;
-    let phases = sqlx::query_as::<_, Phase>(
-        "SELECT id, name, goal, planned_start, planned_end, effort_min_days, effort_max_days,
-                monthly_cost_change_cents, completed_at, version
-         FROM phases WHERE service_id = $1 ORDER BY position, id",
+    let phases = sqlx::query_as!(
+        Phase,
+        r#"SELECT id, name, goal, planned_start AS "planned_start: _", planned_end AS "planned_end: _", effort_min_days, effort_max_days,
+                monthly_cost_change_cents, completed_at AS "completed_at: _", version
+         FROM phases WHERE service_id = $1 ORDER BY position, id"#,
+        service.id
     )
-    .bind(service.id)
     .fetch_all(&mut *tx)
     .await?;
-    let risks = sqlx::query_as::<_, Risk>(
-        "SELECT r.id, r.title, r.description, r.likelihood, r.impact, r.mitigation, r.owner,
-                r.status, r.review_date, r.version,
-                coalesce(array_agg(m.item_id ORDER BY m.item_id)
-                         FILTER (WHERE m.item_id IS NOT NULL), '{}') AS mitigating_item_ids
-         FROM risks r LEFT JOIN risk_mitigations m ON m.risk_id = r.id
-         WHERE r.service_id = $1
-         GROUP BY r.id
-         ORDER BY r.likelihood * r.impact DESC, r.id",
+    let risks = sqlx::query_as!(
+        Risk,
+        r#"SELECT r.id, r.title, r.description, r.likelihood, r.impact, r.mitigation, r.owner,
+                  r.status AS "status: RiskStatus", r.review_date AS "review_date: _", r.version,
+                  coalesce(array_agg(m.item_id ORDER BY m.item_id)
+                           FILTER (WHERE m.item_id IS NOT NULL), '{}') AS "mitigating_item_ids!"
+           FROM risks r LEFT JOIN risk_mitigations m ON m.risk_id = r.id
+           WHERE r.service_id = $1
+           GROUP BY r.id
+           ORDER BY r.likelihood * r.impact DESC, r.id"#,
+        service.id
     )
-    .bind(service.id)
     .fetch_all(&mut *tx)
     .await?;
-    let cost_lines = sqlx::query_as::<_, CostLine>(
-        "SELECT id, category, name, kind, monthly_cents, phase_id, start_month, included, version
-         FROM cost_lines WHERE service_id = $1 ORDER BY position, id",
+    let cost_lines = sqlx::query_as!(
+        CostLine,
+        r#"SELECT id, category AS "category: CostCategory", name, kind AS "kind: CostKind",
+                  monthly_cents, phase_id, start_month AS "start_month: _", included, version
+           FROM cost_lines WHERE service_id = $1 ORDER BY position, id"#,
+        service.id
     )
-    .bind(service.id)
     .fetch_all(&mut *tx)
     .await?;
     let stated_cost_figures = crate::data::stated_figures::list(&mut tx, service.id).await?;

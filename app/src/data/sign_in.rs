@@ -13,28 +13,31 @@ pub async fn recent_failures(
     address: &str,
 ) -> Result<(Vec<DateTime<Utc>>, Vec<DateTime<Utc>>), AppError> {
     let since = Utc::now() - THROTTLE_WINDOW;
-    let times = |column: &'static str, value: &str| {
-        sqlx::query_scalar::<_, DateTime<Utc>>(match column {
-            "email" => "SELECT failed_at FROM sign_in_failures WHERE email = $1 AND failed_at > $2",
-            _ => "SELECT failed_at FROM sign_in_failures WHERE address = $1 AND failed_at > $2",
-        })
-        .bind(value.to_string())
-        .bind(since)
-        .fetch_all(pool)
-    };
-    let account = times("email", email).await?;
-    let from_address = times("address", address).await?;
+    let account = sqlx::query_scalar!(
+        r#"SELECT failed_at AS "failed_at: chrono::DateTime<chrono::Utc>" FROM sign_in_failures WHERE email = $1 AND failed_at > $2"#,
+        email,
+        since as _
+    )
+    .fetch_all(pool)
+    .await?;
+    let from_address = sqlx::query_scalar!(
+        r#"SELECT failed_at AS "failed_at: chrono::DateTime<chrono::Utc>" FROM sign_in_failures WHERE address = $1 AND failed_at > $2"#,
+        address,
+        since as _
+    )
+    .fetch_all(pool)
+    .await?;
     Ok((account, from_address))
 }
 
 /// Records a failure and forgets the ones that no longer count.
 pub async fn record_failure(pool: &PgPool, email: &str, address: &str) -> Result<(), AppError> {
-    sqlx::query(
+    sqlx::query!(
         "WITH gone AS (DELETE FROM sign_in_failures WHERE failed_at < now() - interval '1 day')
          INSERT INTO sign_in_failures (email, address) VALUES ($1, $2)",
+        email,
+        address
     )
-    .bind(email)
-    .bind(address)
     .execute(pool)
     .await?;
     Ok(())
@@ -42,8 +45,7 @@ pub async fn record_failure(pool: &PgPool, email: &str, address: &str) -> Result
 
 /// A successful sign-in clears the account's failures (not the address's).
 pub async fn clear_account(pool: &PgPool, email: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sign_in_failures WHERE email = $1")
-        .bind(email)
+    sqlx::query!("DELETE FROM sign_in_failures WHERE email = $1", email)
         .execute(pool)
         .await?;
     Ok(())

@@ -13,11 +13,12 @@ pub async fn list(
     conn: &mut PgConnection,
     service_id: i64,
 ) -> Result<Vec<StatedCostFigure>, AppError> {
-    Ok(sqlx::query_as::<_, StatedCostFigure>(
+    Ok(sqlx::query_as!(
+        StatedCostFigure,
         "SELECT label, source_line, stated_cents, summed_cents, is_change
          FROM stated_cost_figures WHERE service_id = $1 ORDER BY position, id",
+        service_id
     )
-    .bind(service_id)
     .fetch_all(conn)
     .await?)
 }
@@ -37,19 +38,19 @@ pub async fn insert_all(
     let stated: Vec<i64> = figures.iter().map(|f| f.stated_cents).collect();
     let summed: Vec<i64> = figures.iter().map(|f| f.summed_cents).collect();
     let changes: Vec<bool> = figures.iter().map(|f| f.is_change).collect();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO stated_cost_figures
              (service_id, position, label, source_line, stated_cents, summed_cents, is_change)
          SELECT $1, f.position - 1, f.label, f.source_line, f.stated_cents, f.summed_cents, f.is_change
          FROM unnest($2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::bool[])
               WITH ORDINALITY AS f(label, source_line, stated_cents, summed_cents, is_change, position)",
+        service_id,
+        &labels as &[&str],
+        &lines,
+        &stated,
+        &summed,
+        &changes
     )
-    .bind(service_id)
-    .bind(&labels)
-    .bind(&lines)
-    .bind(&stated)
-    .bind(&summed)
-    .bind(&changes)
     .execute(conn)
     .await?;
     Ok(())
@@ -60,11 +61,12 @@ pub async fn insert_all(
 pub async fn dismiss_all(pool: &PgPool, slug: &str, actor: &str) -> Result<u64, AppError> {
     let service_id = service_id(pool, slug).await?;
     let mut tx = pool.begin().await?;
-    let removed: Vec<StatedCostFigure> = sqlx::query_as::<_, StatedCostFigure>(
+    let removed = sqlx::query_as!(
+        StatedCostFigure,
         "DELETE FROM stated_cost_figures WHERE service_id = $1
          RETURNING label, source_line, stated_cents, summed_cents, is_change",
+        service_id
     )
-    .bind(service_id)
     .fetch_all(&mut *tx)
     .await?;
     if removed.is_empty() {

@@ -4,7 +4,7 @@
 use crate::data::audit::{self, AuditEntry};
 use crate::data::users::Account;
 use crate::error::AppError;
-use crate::model::{TokenScope, TokenSummary};
+use crate::model::{Role, TokenScope, TokenSummary};
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
@@ -17,27 +17,25 @@ pub struct NewToken<'a> {
     pub token_hash: &'a str,
 }
 
-const SUMMARY_COLUMNS: &str =
-    "id, name, prefix, scope, expires_at, last_used_at, revoked_at, created_at";
-
 pub async fn create(
     pool: &PgPool,
     token: NewToken<'_>,
     actor: &str,
 ) -> Result<TokenSummary, AppError> {
     let mut tx = pool.begin().await?;
-    let created = sqlx::query_as::<_, TokenSummary>(&format!(
-        "INSERT INTO api_tokens (user_id, name, scope, expires_at, prefix, token_hash)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (user_id, name) WHERE revoked_at IS NULL DO NOTHING
-         RETURNING {SUMMARY_COLUMNS}"
-    ))
-    .bind(token.user_id)
-    .bind(token.name)
-    .bind(token.scope.as_str())
-    .bind(token.expires_at)
-    .bind(token.prefix)
-    .bind(token.token_hash)
+    let created = sqlx::query_as!(
+        TokenSummary,
+        r#"INSERT INTO api_tokens (user_id, name, scope, expires_at, prefix, token_hash)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (user_id, name) WHERE revoked_at IS NULL DO NOTHING
+           RETURNING id, name, prefix, scope AS "scope: TokenScope", expires_at AS "expires_at: _", last_used_at AS "last_used_at: _", revoked_at AS "revoked_at: _", created_at AS "created_at: _""#,
+        token.user_id,
+        token.name,
+        token.scope.as_str(),
+        token.expires_at as _,
+        token.prefix,
+        token.token_hash
+    )
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| {
@@ -62,42 +60,40 @@ pub struct LiveToken {
     pub owner: Account,
 }
 
-#[derive(sqlx::FromRow)]
-struct LiveRow {
-    token_id: i64,
-    token_name: String,
-    #[sqlx(try_from = "String")]
-    scope: TokenScope,
-    #[sqlx(flatten)]
-    owner: Account,
-}
-
 pub async fn find_live(pool: &PgPool, token_hash: &str) -> Result<Option<LiveToken>, AppError> {
-    let row = sqlx::query_as::<_, LiveRow>(
-        "SELECT t.id AS token_id, t.name AS token_name, t.scope,
-                u.id, u.email, u.role, u.password_hash, u.disabled_at, u.session_epoch
-         FROM api_tokens t JOIN users u ON u.id = t.user_id
-         WHERE t.token_hash = $1 AND t.revoked_at IS NULL
-           AND (t.expires_at IS NULL OR t.expires_at > now())",
+    let row = sqlx::query!(
+        r#"SELECT t.id AS token_id, t.name AS token_name, t.scope AS "scope: TokenScope",
+                  u.id, u.email, u.role AS "role: Role", u.password_hash, u.disabled_at AS "disabled_at: chrono::DateTime<chrono::Utc>",
+                  u.session_epoch
+           FROM api_tokens t JOIN users u ON u.id = t.user_id
+           WHERE t.token_hash = $1 AND t.revoked_at IS NULL
+             AND (t.expires_at IS NULL OR t.expires_at > now())"#,
+        token_hash
     )
-    .bind(token_hash)
     .fetch_optional(pool)
     .await?;
     Ok(row.map(|r| LiveToken {
         id: r.token_id,
         name: r.token_name,
         scope: r.scope,
-        owner: r.owner,
+        owner: Account {
+            id: r.id,
+            email: r.email,
+            role: r.role,
+            password_hash: r.password_hash,
+            disabled_at: r.disabled_at,
+            session_epoch: r.session_epoch,
+        },
     }))
 }
 
 /// Notes the use; at most once a minute per token, so reads stay reads.
 pub async fn touch(pool: &PgPool, id: i64) -> Result<(), AppError> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE api_tokens SET last_used_at = now()
          WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')",
+        id
     )
-    .bind(id)
     .execute(pool)
     .await?;
     Ok(())
@@ -105,11 +101,12 @@ pub async fn touch(pool: &PgPool, id: i64) -> Result<(), AppError> {
 
 /// The user's tokens, live ones first, newest first.
 pub async fn list_for(pool: &PgPool, user_id: i64) -> Result<Vec<TokenSummary>, AppError> {
-    Ok(sqlx::query_as::<_, TokenSummary>(&format!(
-        "SELECT {SUMMARY_COLUMNS} FROM api_tokens WHERE user_id = $1
-         ORDER BY revoked_at IS NOT NULL, created_at DESC, id DESC"
-    ))
-    .bind(user_id)
+    Ok(sqlx::query_as!(
+        TokenSummary,
+        r#"SELECT id, name, prefix, scope AS "scope: TokenScope", expires_at AS "expires_at: _", last_used_at AS "last_used_at: _", revoked_at AS "revoked_at: _", created_at AS "created_at: _" FROM api_tokens WHERE user_id = $1
+           ORDER BY revoked_at IS NOT NULL, created_at DESC, id DESC"#,
+        user_id
+    )
     .fetch_all(pool)
     .await?)
 }
@@ -117,12 +114,12 @@ pub async fn list_for(pool: &PgPool, user_id: i64) -> Result<Vec<TokenSummary>, 
 /// Revokes the user's live token of that name.
 pub async fn revoke(pool: &PgPool, user_id: i64, name: &str, actor: &str) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
-    let revoked = sqlx::query(
+    let revoked = sqlx::query!(
         "UPDATE api_tokens SET revoked_at = now()
          WHERE user_id = $1 AND name = $2 AND revoked_at IS NULL",
+        user_id,
+        name
     )
-    .bind(user_id)
-    .bind(name)
     .execute(&mut *tx)
     .await?;
     if revoked.rows_affected() == 0 {

@@ -9,46 +9,49 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
 /// A user row with what sign-in and the session check need.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Account {
     pub id: i64,
     pub email: String,
-    #[sqlx(try_from = "String")]
     pub role: Role,
     pub password_hash: String,
     pub disabled_at: Option<DateTime<Utc>>,
     pub session_epoch: i32,
 }
 
-const ACCOUNT_COLUMNS: &str = "id, email, role, password_hash, disabled_at, session_epoch";
-
 pub async fn find_by_email(pool: &PgPool, email: &str) -> Result<Option<Account>, AppError> {
-    Ok(sqlx::query_as::<_, Account>(&format!(
-        "SELECT {ACCOUNT_COLUMNS} FROM users WHERE email = $1"
-    ))
-    .bind(email)
+    Ok(sqlx::query_as!(
+        Account,
+        r#"SELECT id, email, role AS "role: Role", password_hash, disabled_at AS "disabled_at: _", session_epoch FROM users WHERE email = $1"#,
+        email
+    )
     .fetch_optional(pool)
     .await?)
 }
 
 pub async fn get(pool: &PgPool, id: i64) -> Result<Option<Account>, AppError> {
-    Ok(sqlx::query_as::<_, Account>(&format!(
-        "SELECT {ACCOUNT_COLUMNS} FROM users WHERE id = $1"
-    ))
-    .bind(id)
+    Ok(sqlx::query_as!(
+        Account,
+        r#"SELECT id, email, role AS "role: Role", password_hash, disabled_at AS "disabled_at: _", session_epoch FROM users WHERE id = $1"#,
+        id
+    )
     .fetch_optional(pool)
     .await?)
 }
 
 pub async fn count(pool: &PgPool) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar("SELECT count(*) FROM users")
-        .fetch_one(pool)
-        .await?)
+    Ok(
+        sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM users"#)
+            .fetch_one(pool)
+            .await?,
+    )
 }
 
 pub async fn list(pool: &PgPool) -> Result<Vec<UserSummary>, AppError> {
-    Ok(sqlx::query_as::<_, UserSummary>(
-        "SELECT id, email, role, disabled_at, created_at FROM users ORDER BY email",
+    Ok(sqlx::query_as!(
+        UserSummary,
+        r#"SELECT id, email, role AS "role: Role", disabled_at AS "disabled_at: _", created_at AS "created_at: _"
+           FROM users ORDER BY email"#
     )
     .fetch_all(pool)
     .await?)
@@ -63,13 +66,13 @@ pub async fn create(
     actor: &str,
 ) -> Result<i64, AppError> {
     let mut tx = pool.begin().await?;
-    let id = sqlx::query_scalar::<_, i64>(
+    let id = sqlx::query_scalar!(
         "INSERT INTO users (email, role, password_hash) VALUES ($1, $2, $3)
          ON CONFLICT (email) DO NOTHING RETURNING id",
+        email,
+        role.as_str(),
+        password_hash
     )
-    .bind(email)
-    .bind(role.as_str())
-    .bind(password_hash)
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| AppError::invalid("email", format!("{email} already has an account")))?;
@@ -81,10 +84,11 @@ pub async fn create(
 
 /// The user, locked for the rest of the transaction, or NotFound.
 async fn lock_user(conn: &mut PgConnection, id: i64) -> Result<Account, AppError> {
-    sqlx::query_as::<_, Account>(&format!(
-        "SELECT {ACCOUNT_COLUMNS} FROM users WHERE id = $1 FOR UPDATE"
-    ))
-    .bind(id)
+    sqlx::query_as!(
+        Account,
+        r#"SELECT id, email, role AS "role: Role", password_hash, disabled_at AS "disabled_at: _", session_epoch FROM users WHERE id = $1 FOR UPDATE"#,
+        id
+    )
     .fetch_optional(conn)
     .await?
     .ok_or_else(|| AppError::NotFound(format!("user {id}")))
@@ -99,8 +103,8 @@ async fn keep_an_admin(
     if user.role != Role::Admin || user.disabled_at.is_some() {
         return Ok(());
     }
-    let admins: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE",
+    let admins: Vec<i64> = sqlx::query_scalar!(
+        "SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE"
     )
     .fetch_all(conn)
     .await?;
@@ -125,11 +129,13 @@ pub async fn set_role(pool: &PgPool, id: i64, role: Role, actor: &str) -> Result
     if role != Role::Admin {
         keep_an_admin(&mut tx, &user, "role").await?;
     }
-    sqlx::query("UPDATE users SET role = $2 WHERE id = $1")
-        .bind(id)
-        .bind(role.as_str())
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "UPDATE users SET role = $2 WHERE id = $1",
+        id,
+        role.as_str()
+    )
+    .execute(&mut *tx)
+    .await?;
     let entry =
         AuditEntry::new(actor, "user.role", &user.email).detail(format!("{} → {role}", user.role));
     audit::record(&mut tx, entry).await?;
@@ -152,11 +158,13 @@ pub async fn set_disabled(
     if disabled {
         keep_an_admin(&mut tx, &user, "disabled").await?;
     }
-    sqlx::query("UPDATE users SET disabled_at = CASE WHEN $2 THEN now() END WHERE id = $1")
-        .bind(id)
-        .bind(disabled)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "UPDATE users SET disabled_at = CASE WHEN $2 THEN now() END WHERE id = $1",
+        id,
+        disabled
+    )
+    .execute(&mut *tx)
+    .await?;
     let action = if disabled {
         "user.disable"
     } else {
@@ -176,11 +184,11 @@ pub async fn set_password(
 ) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     let user = lock_user(&mut tx, id).await?;
-    sqlx::query(
+    sqlx::query!(
         "UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1 WHERE id = $1",
+        id,
+        password_hash
     )
-    .bind(id)
-    .bind(password_hash)
     .execute(&mut *tx)
     .await?;
     audit::record(
@@ -196,10 +204,12 @@ pub async fn set_password(
 pub async fn end_sessions(pool: &PgPool, id: i64, actor: &str) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     let user = lock_user(&mut tx, id).await?;
-    sqlx::query("UPDATE users SET session_epoch = session_epoch + 1 WHERE id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "UPDATE users SET session_epoch = session_epoch + 1 WHERE id = $1",
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
     audit::record(
         &mut tx,
         AuditEntry::new(actor, "user.sign_out_everywhere", &user.email),
