@@ -159,11 +159,9 @@ pub struct Viewer {
 
 /// A user as the admin page lists them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct UserSummary {
     pub id: i64,
     pub email: String,
-    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub role: Role,
     pub disabled_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -171,12 +169,10 @@ pub struct UserSummary {
 
 /// An API token as its owner sees it; the secret itself is shown once, at creation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct TokenSummary {
     pub id: i64,
     pub name: String,
     pub prefix: String,
-    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub scope: TokenScope,
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
@@ -186,7 +182,6 @@ pub struct TokenSummary {
 
 /// One line of the admin audit log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct AuditEvent {
     pub id: i64,
     pub actor: String,
@@ -198,15 +193,12 @@ pub struct AuditEvent {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ChecklistItem {
     pub id: i64,
     pub section_id: i64,
     pub title: String,
     pub detail: String,
-    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub status: ItemStatus,
-    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub priority: Priority,
     pub owner: String,
     pub due_date: Option<NaiveDate>,
@@ -226,7 +218,6 @@ pub struct ChecklistSection {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Phase {
     pub id: i64,
     pub name: String,
@@ -241,7 +232,6 @@ pub struct Phase {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Risk {
     pub id: i64,
     pub title: String,
@@ -250,7 +240,6 @@ pub struct Risk {
     pub impact: i16,
     pub mitigation: String,
     pub owner: String,
-    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub status: RiskStatus,
     pub review_date: Option<NaiveDate>,
     pub mitigating_item_ids: Vec<i64>,
@@ -258,13 +247,10 @@ pub struct Risk {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct CostLine {
     pub id: i64,
-    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub category: CostCategory,
     pub name: String,
-    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub kind: CostKind,
     /// Negative for savings.
     pub monthly_cents: i64,
@@ -297,7 +283,6 @@ pub struct ServiceDocument {
 /// A subtotal, total or target an imported document states that disagrees with the
 /// sum of the cost lines it covers. Kept as a note for the costs page, not as a line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct StatedCostFigure {
     /// The document's label ("Subtotal", "Optimized Monthly Cost").
     pub label: String,
@@ -324,7 +309,6 @@ pub struct ServiceSummary {
 /// One event as stored: who, what, when, before, after, and the service's readiness
 /// right after it (`None` for events older than that column).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct EventRecord {
     pub id: i64,
     pub actor: String,
@@ -341,9 +325,7 @@ pub struct EventRecord {
 /// An event with the name of what it is about: the item's title, the phase's or
 /// section's name (as it is now, or as last recorded when it has been deleted).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct HistoryEntry {
-    #[cfg_attr(feature = "ssr", sqlx(flatten))]
     pub event: EventRecord,
     pub subject_name: Option<String>,
 }

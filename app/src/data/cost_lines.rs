@@ -1,7 +1,7 @@
 //! Cost lines: add, edit, include/leave out of the projection, delete.
 
 use crate::data::events::{self, NewEvent};
-use crate::data::service_id;
+use crate::data::{phases, service_id};
 use crate::error::AppError;
 use crate::input::CostLineInput;
 use crate::model::{CostCategory, CostKind, CostLine, Scenario};
@@ -32,31 +32,6 @@ async fn fetch(conn: &mut PgConnection, service_id: i64, id: i64) -> Result<Cost
     .fetch_optional(conn)
     .await?
     .ok_or_else(|| AppError::NotFound(format!("cost line {id}")))
-}
-
-async fn check_phase(
-    conn: &mut PgConnection,
-    service_id: i64,
-    phase_id: Option<i64>,
-) -> Result<(), AppError> {
-    let Some(phase_id) = phase_id else {
-        return Ok(());
-    };
-    let found = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM phases WHERE id = $1 AND service_id = $2) AS "found!""#,
-        phase_id,
-        service_id
-    )
-    .fetch_one(conn)
-    .await?;
-    if found {
-        Ok(())
-    } else {
-        Err(AppError::invalid(
-            "phase_id",
-            "no such phase in this service",
-        ))
-    }
 }
 
 fn stale(line: &CostLine) -> AppError {
@@ -101,7 +76,7 @@ pub async fn create(
 ) -> Result<CostLine, AppError> {
     let service_id = service_id(pool, slug).await?;
     let mut tx = pool.begin().await?;
-    check_phase(&mut tx, service_id, input.phase_id).await?;
+    phases::check_in_service(&mut tx, service_id, input.phase_id).await?;
     let line = sqlx::query_as!(
         CostLine,
         r#"INSERT INTO cost_lines (service_id, position, category, name, kind, monthly_cents, phase_id, start_month)
@@ -147,7 +122,7 @@ pub async fn update(
     if before.version != expected_version {
         return Err(stale(&before));
     }
-    check_phase(&mut tx, service_id, input.phase_id).await?;
+    phases::check_in_service(&mut tx, service_id, input.phase_id).await?;
     let after = sqlx::query_as!(
         CostLine,
         r#"UPDATE cost_lines SET category = $2, name = $3, kind = $4, monthly_cents = $5, phase_id = $6,

@@ -174,32 +174,6 @@ fn changed_fields(
         .unzip()
 }
 
-/// The phase exists in this service (a form may send any id).
-async fn check_phase(
-    conn: &mut PgConnection,
-    service_id: i64,
-    phase_id: Option<i64>,
-) -> Result<(), AppError> {
-    let Some(phase_id) = phase_id else {
-        return Ok(());
-    };
-    let found = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM phases WHERE id = $1 AND service_id = $2) AS "found!""#,
-        phase_id,
-        service_id
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    if found {
-        Ok(())
-    } else {
-        Err(AppError::invalid(
-            "phase_id",
-            "no such phase in this service",
-        ))
-    }
-}
-
 /// Adds an item at the end of a section.
 pub async fn create(
     pool: &PgPool,
@@ -221,7 +195,7 @@ pub async fn create(
     if !section_found {
         return Err(AppError::NotFound(format!("section {section_id}")));
     }
-    check_phase(&mut tx, service_id, input.phase_id).await?;
+    phases::check_in_service(&mut tx, service_id, input.phase_id).await?;
     let item = sqlx::query_as!(
         ChecklistItem,
         r#"INSERT INTO checklist_items (service_id, section_id, position, title, detail, status,
@@ -292,7 +266,7 @@ pub async fn update(
     if before.version != expected_version {
         return Err(conflict(before));
     }
-    check_phase(&mut tx, service_id, input.phase_id).await?;
+    phases::check_in_service(&mut tx, service_id, input.phase_id).await?;
     let proposed = ChecklistItem {
         title: input.title,
         detail: input.detail,
@@ -440,7 +414,7 @@ pub async fn assign_to_phase(
     }
     let service_id = service_id(pool, slug).await?;
     let mut tx = pool.begin().await?;
-    check_phase(&mut tx, service_id, phase_id).await?;
+    phases::check_in_service(&mut tx, service_id, phase_id).await?;
     let previous = sqlx::query!(
         "SELECT id, phase_id FROM checklist_items WHERE service_id = $1 AND id = ANY($2) FOR UPDATE",
         service_id,

@@ -279,3 +279,29 @@ pub async fn move_phase(
     tx.commit().await?;
     Ok(())
 }
+
+/// The phase exists in this service (a form may send any id).
+pub async fn check_in_service(
+    conn: &mut PgConnection,
+    service_id: i64,
+    phase_id: Option<i64>,
+) -> Result<(), AppError> {
+    let Some(phase_id) = phase_id else {
+        return Ok(());
+    };
+    let found = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM phases WHERE id = $1 AND service_id = $2) AS "found!""#,
+        phase_id,
+        service_id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if found {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            "phase_id",
+            "no such phase in this service",
+        ))
+    }
+}
