@@ -2,8 +2,9 @@
 # Sets up and runs every test: formatting, clippy (server and browser feature sets),
 # unit tests, database tests against the local PostgreSQL, API tests, the Playwright
 # tests in Chromium against a freshly built server on a fresh database, the cluster tests
-# (scripts/cluster.sh: three instances behind haproxy), and the offline checks of
-# the Helm chart (scripts/check-chart.sh).
+# (scripts/cluster.sh: three instances behind haproxy), schemathesis against the
+# OpenAPI document (scripts/check-api.sh), and the offline checks of the Helm chart
+# (scripts/check-chart.sh).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
@@ -67,6 +68,11 @@ done
 
 log "Playwright tests in Chromium"
 (cd end2end && PREFLIGHT_URL="http://$E2E_ADDR" npx playwright test)
+
+log "the API against its OpenAPI document (schemathesis, scripts/check-api.sh)"
+API_TOKEN="$(DATABASE_URL="postgres://postgres@127.0.0.1:5432/$E2E_DB" \
+  "$ROOT/target/release/server" token add editor@preflight.demo schemathesis --scope write | tail -1)"
+"$ROOT/scripts/check-api.sh" "http://$E2E_ADDR" "$API_TOKEN"
 
 log "cluster tests: three instances behind haproxy"
 "$ROOT/scripts/cluster.sh" test

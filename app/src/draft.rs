@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ServiceDraft {
     pub slug: String,
     pub name: String,
@@ -30,6 +31,7 @@ pub struct ServiceDraft {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PhaseDraft {
     pub name: String,
     #[serde(default)]
@@ -47,6 +49,7 @@ pub struct PhaseDraft {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SectionDraft {
     pub name: String,
     #[serde(default)]
@@ -54,6 +57,7 @@ pub struct SectionDraft {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ItemDraft {
     pub title: String,
     #[serde(default)]
@@ -76,6 +80,7 @@ pub struct ItemDraft {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RiskDraft {
     pub title: String,
     #[serde(default)]
@@ -96,6 +101,7 @@ pub struct RiskDraft {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CostLineDraft {
     pub category: CostCategory,
     pub name: String,

@@ -28,6 +28,13 @@ pub enum AppError {
     /// Too many failed sign-ins; try again after this many seconds.
     #[error("Too many failed sign-ins. Try again in {} minute(s).", (retry_after_secs + 59) / 60)]
     TooManyRequests { retry_after_secs: i64 },
+    /// The database is busy (no free connection in time, or a row stayed locked):
+    /// answered 503 with `Retry-After`, since trying again shortly is the remedy.
+    #[error("The service is busy; try again in {retry_after_secs} second(s).")]
+    Unavailable { retry_after_secs: i64 },
+    /// A statement ran past `statement_timeout`: answered 504.
+    #[error("The request took too long and was stopped; please try again.")]
+    TimedOut,
     #[error("Something went wrong on our side; please try again.")]
     Internal,
     /// Transport and encoding failures reported by the server-function machinery.
@@ -52,6 +59,8 @@ impl AppError {
             AppError::Unauthorized => 401,
             AppError::Forbidden(_) => 403,
             AppError::TooManyRequests { .. } => 429,
+            AppError::Unavailable { .. } => 503,
+            AppError::TimedOut => 504,
             AppError::Internal | AppError::ServerFn(_) => 500,
         }
     }
@@ -75,7 +84,31 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
-        AppError::internal("database error", err)
+        // SQLSTATE 55P03 is lock_timeout; 57014 is a cancelled statement, which is
+        // what statement_timeout does (nothing else here cancels statements).
+        let code = err.as_database_error().and_then(|e| e.code());
+        match (&err, code.as_deref()) {
+            (sqlx::Error::PoolTimedOut, _) => {
+                tracing::warn!("no database connection within the acquire timeout");
+                AppError::Unavailable {
+                    retry_after_secs: 1,
+                }
+            }
+            (_, Some("55P03")) => {
+                tracing::warn!(cause = %err, "lock timeout");
+                AppError::Unavailable {
+                    retry_after_secs: 1,
+                }
+            }
+            // A NUL character, which PostgreSQL text cannot hold: the validators refuse
+            // it where they know the field; this is the net for anywhere else.
+            (_, Some("22021")) => AppError::invalid("text", "must not contain NUL characters"),
+            (_, Some("57014")) => {
+                tracing::warn!(cause = %err, "statement timeout");
+                AppError::TimedOut
+            }
+            _ => AppError::internal("database error", err),
+        }
     }
 }
 
@@ -88,6 +121,13 @@ mod tests {
         let e = AppError::invalid("status", "unknown status \"x\"");
         assert_eq!(e.to_string(), "status: unknown status \"x\"");
         assert_eq!(e.status_code(), 422);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn busy_and_slow_databases_have_their_own_statuses() {
+        assert_eq!(AppError::from(sqlx::Error::PoolTimedOut).status_code(), 503);
+        assert_eq!(AppError::TimedOut.status_code(), 504);
     }
 
     #[test]

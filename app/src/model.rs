@@ -11,6 +11,7 @@ macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal, $label:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -193,6 +194,7 @@ pub struct AuditEvent {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ChecklistItem {
     pub id: i64,
     pub section_id: i64,
@@ -211,6 +213,7 @@ pub struct ChecklistItem {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ChecklistSection {
     pub id: i64,
     pub name: String,
@@ -218,6 +221,7 @@ pub struct ChecklistSection {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Phase {
     pub id: i64,
     pub name: String,
@@ -232,6 +236,7 @@ pub struct Phase {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Risk {
     pub id: i64,
     pub title: String,
@@ -247,6 +252,7 @@ pub struct Risk {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CostLine {
     pub id: i64,
     pub category: CostCategory,
@@ -264,6 +270,7 @@ pub struct CostLine {
 /// One service as a single document: the service page's data and the JSON API's
 /// `GET /api/v1/services/{slug}` answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ServiceDocument {
     pub slug: String,
     pub name: String,
@@ -283,6 +290,7 @@ pub struct ServiceDocument {
 /// A subtotal, total or target an imported document states that disagrees with the
 /// sum of the cost lines it covers. Kept as a note for the costs page, not as a line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StatedCostFigure {
     /// The document's label ("Subtotal", "Optimized Monthly Cost").
     pub label: String,
@@ -297,6 +305,7 @@ pub struct StatedCostFigure {
 
 /// A row of the portfolio.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ServiceSummary {
     pub slug: String,
     pub name: String,
@@ -309,6 +318,7 @@ pub struct ServiceSummary {
 /// One event as stored: who, what, when, before, after, and the service's readiness
 /// right after it (`None` for events older than that column).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EventRecord {
     pub id: i64,
     pub actor: String,

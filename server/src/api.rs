@@ -4,18 +4,23 @@
 use app::auth::Principal;
 use app::data::{self, items::StatusChange};
 use app::error::AppError;
-use app::model::{ItemStatus, Need};
+use app::model::{
+    ChecklistItem, CostCategory, EventRecord, ItemStatus, Need, ServiceDocument, ServiceSummary,
+};
 use app::server_fns::history;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
+use serde::Serialize;
 use serde_json::{Value, json};
 use sqlx::PgPool;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Every JSON API and form route with its method and what it needs. The gate looks
 /// routes up here; a route missing from the table is refused for everyone.
@@ -37,6 +42,9 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
     ("GET", "/api/v1/services/{slug}/export", Need::Read),
     ("GET", "/api/v1/live", Need::Read),
     ("GET", "/api/v1/services/{slug}/live", Need::Read),
+    // The contract: readable before one has a token.
+    ("GET", "/api/v1/openapi.json", Need::Public),
+    ("GET", "/api/docs", Need::Public),
     // Unknown endpoints answer 404 to whoever may read.
     ("*", "/api/v1/{*rest}", Need::Read),
 ];
@@ -54,13 +62,24 @@ pub fn route_need(method: &Method, matched: &str) -> Option<Need> {
         .map(|(_, _, need)| *need)
 }
 
-pub fn router<S>(pool: PgPool) -> Router<S> {
-    Router::new()
-        .route("/api/v1/services", get(list_services))
-        .route("/api/v1/services/{slug}", get(get_service))
-        .route("/api/v1/services/{slug}/projection", get(get_projection))
-        .route("/api/v1/services/{slug}/items/{id}", patch(patch_item))
-        .route("/api/v1/services/{slug}/events", get(list_events))
+/// Whether some rule of the table covers `matched` with another method: such a
+/// request is answered 405 (a method the route does not take), not refused.
+pub fn route_takes_other_methods(matched: &str) -> Vec<&'static str> {
+    ROUTES
+        .iter()
+        .filter(|(m, path, _)| *path == matched && *m != "*")
+        .map(|(m, _, _)| *m)
+        .collect()
+}
+
+pub fn router<S: Clone + Send + Sync + 'static>(pool: PgPool) -> OpenApiRouter<S> {
+    OpenApiRouter::new()
+        .routes(routes!(list_services))
+        .routes(routes!(get_service))
+        .routes(routes!(get_projection))
+        .routes(routes!(patch_item))
+        .routes(routes!(list_events))
+        // Not in the document: what answers a path no route takes.
         .route("/api/v1/{*rest}", axum::routing::any(unknown_endpoint))
         .layer(axum::middleware::from_fn(json_errors))
         .with_state(pool)
@@ -112,7 +131,8 @@ pub fn error_response(err: AppError) -> Response {
         other => json!({ "error": other.to_string() }),
     };
     let mut response = (status, Json(body)).into_response();
-    if let AppError::TooManyRequests { retry_after_secs } = err
+    if let AppError::TooManyRequests { retry_after_secs }
+    | AppError::Unavailable { retry_after_secs } = err
         && let Ok(value) = retry_after_secs.to_string().parse()
     {
         response
@@ -130,10 +150,27 @@ pub fn error_response(err: AppError) -> Response {
 
 /// `/health` on its own, for the router to add outside the session layer: probes
 /// carry no cookie and cost one `SELECT 1`.
-pub fn health_router<S>(pool: PgPool) -> Router<S> {
-    Router::new().route("/health", get(health)).with_state(pool)
+pub fn health_router<S: Clone + Send + Sync + 'static>(pool: PgPool) -> OpenApiRouter<S> {
+    OpenApiRouter::new()
+        .routes(routes!(health))
+        .with_state(pool)
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct HealthBody {
+    /// `ok`, or `error` when the database does not answer.
+    #[schema(example = "ok")]
+    status: String,
+    /// Each dependency's state: `{"database": "ok"}`.
+    checks: BTreeMap<String, String>,
+}
+
+/// Whether the server and its database answer.
+#[utoipa::path(get, path = "/health", tag = "operations", security(()),
+    responses(
+        (status = 200, description = "The server and its database answer", body = HealthBody),
+        (status = 503, description = "The database does not answer", body = HealthBody),
+    ))]
 async fn health(State(pool): State<PgPool>) -> Response {
     let ping = tokio::time::timeout(
         Duration::from_secs(2),
@@ -158,6 +195,9 @@ async fn health(State(pool): State<PgPool>) -> Response {
     }
 }
 
+/// Every service with its readiness.
+#[utoipa::path(get, path = "/api/v1/services", tag = "services",
+    responses((status = 200, description = "The services, by name", body = Vec<ServiceSummary>)))]
 async fn list_services(State(pool): State<PgPool>) -> Response {
     match data::services::list_summaries(&pool).await {
         Ok(list) => Json(list).into_response(),
@@ -165,6 +205,11 @@ async fn list_services(State(pool): State<PgPool>) -> Response {
     }
 }
 
+/// One service as a whole: its sections with their items, phases, risks, cost lines
+/// and the cost figures its imported document stated.
+#[utoipa::path(get, path = "/api/v1/services/{slug}", tag = "services",
+    params(("slug" = String, Path, description = "The service's slug, e.g. `payments-api`")),
+    responses((status = 200, description = "The service", body = ServiceDocument)))]
 async fn get_service(State(pool): State<PgPool>, Path(slug): Path<String>) -> Response {
     match data::services::document(&pool, &slug).await {
         Ok(doc) => Json(doc).into_response(),
@@ -172,6 +217,67 @@ async fn get_service(State(pool): State<PgPool>, Path(slug): Path<String>) -> Re
     }
 }
 
+/// The body of `PATCH /api/v1/services/{slug}/items/{id}`, as `parse_item_patch`
+/// reads it. Written out by hand: the reason that `not_applicable` requires is a rule
+/// across two fields, which the derive cannot state.
+pub struct ItemPatch;
+
+impl utoipa::PartialSchema for ItemPatch {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let version = json!({
+            "type": ["integer", "null"], "format": "int32",
+            "minimum": 1, "maximum": i32::MAX,
+            "description": "The item's version as the caller saw it: a stale one answers 409",
+        });
+        let schema = json!({
+            "description": "A new status; `not_applicable` needs a reason.",
+            "oneOf": [
+                {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["status"],
+                    "properties": {
+                        "status": { "type": "string", "enum": ["todo", "in_progress", "done"] },
+                        "na_reason": { "type": ["string", "null"], "description": "Ignored with these statuses" },
+                        "version": version,
+                    },
+                },
+                {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["status", "na_reason"],
+                    "properties": {
+                        "status": { "type": "string", "enum": ["not_applicable"] },
+                        "na_reason": {
+                            "type": "string",
+                            "description": "Why the item does not apply (trimmed; NUL characters are refused)",
+                            "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$",
+                            "maxLength": data::items::NA_REASON_MAX,
+                        },
+                        "version": version,
+                    },
+                },
+            ],
+        });
+        serde_json::from_value(schema).expect("the item patch schema is valid")
+    }
+}
+
+impl ToSchema for ItemPatch {}
+
+/// Sets an item's status (ticking it, for instance). With `version`, the change is
+/// refused with 409 when someone changed the item since.
+#[utoipa::path(patch, path = "/api/v1/services/{slug}/items/{id}", tag = "checklist",
+    params(
+        ("slug" = String, Path, description = "The service's slug"),
+        ("id" = i64, Path, description = "The item's id"),
+    ),
+    request_body(content = ItemPatch, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The item as it is now", body = ChecklistItem),
+        (status = 409, description = "`version` is stale; `current` is the item as stored", body = crate::openapi::ErrorBody),
+        (status = 422, description = "A field is missing or wrong; `field` names it", body = crate::openapi::ErrorBody),
+    ))]
 async fn patch_item(
     State(pool): State<PgPool>,
     Extension(principal): Extension<Principal>,
@@ -225,8 +331,14 @@ pub fn parse_item_patch(body: &[u8]) -> Result<StatusChange, AppError> {
     };
     let expected_version = match fields.get("version") {
         None | Some(Value::Null) => None,
+        // JSON has one number type: 3.0 is the integer 3 (as JSON Schema counts it).
         Some(v) => Some(
             v.as_i64()
+                .or_else(|| {
+                    v.as_f64()
+                        .filter(|f| f.fract() == 0.0 && f.abs() < 1e10)
+                        .map(|f| f as i64)
+                })
                 .and_then(|n| i32::try_from(n).ok())
                 .filter(|n| *n >= 1)
                 .ok_or_else(|| AppError::invalid("version", "must be a positive integer"))?,
@@ -241,6 +353,34 @@ pub fn parse_item_patch(body: &[u8]) -> Result<StatusChange, AppError> {
 
 /// `GET /api/v1/services/{slug}/events?page=N&per_page=M`: the service's events,
 /// newest first, one page at a time.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // read by `parse_paging`, which names the field at fault
+pub struct Paging {
+    /// 1 is the newest page; past the last one, the list is empty.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 4294967295_i64, default = 1)]
+    page: Option<u32>,
+    /// Events per page.
+    #[param(minimum = 1, maximum = 200, default = 50)]
+    per_page: Option<u32>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventsPage {
+    events: Vec<EventRecord>,
+    page: u32,
+    per_page: u32,
+    /// Events of the service in all pages.
+    total: u64,
+}
+
+/// The service's events, newest first: who changed what, when, before and after.
+#[utoipa::path(get, path = "/api/v1/services/{slug}/events", tag = "history",
+    params(("slug" = String, Path, description = "The service's slug"), Paging),
+    responses(
+        (status = 200, description = "One page of events", body = EventsPage),
+        (status = 422, description = "`page` or `per_page` is out of range", body = crate::openapi::ErrorBody),
+    ))]
 async fn list_events(
     State(pool): State<PgPool>,
     Path(slug): Path<String>,
@@ -255,12 +395,12 @@ async fn list_events(
         Err(e) => return error_response(e),
     };
     match data::history::page(&pool, service_id, page, per_page).await {
-        Ok(found) => Json(json!({
-            "events": found.entries.iter().map(|e| &e.event).collect::<Vec<_>>(),
-            "page": found.page,
-            "per_page": found.per_page,
-            "total": found.total,
-        }))
+        Ok(found) => Json(EventsPage {
+            events: found.entries.into_iter().map(|e| e.event).collect(),
+            page: found.page,
+            per_page: found.per_page,
+            total: found.total,
+        })
         .into_response(),
         Err(e) => error_response(e),
     }
@@ -307,7 +447,43 @@ pub fn parse_horizon(query: Option<&str>) -> Result<u32, AppError> {
     }
 }
 
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // read by `parse_horizon`
+pub struct Horizon {
+    /// How many months to project, from this one.
+    #[param(minimum = 1, maximum = 36, default = 12)]
+    months: Option<u32>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProjectedMonth {
+    /// `YYYY-MM`
+    #[schema(example = "2026-12")]
+    month: String,
+    total_cents: i64,
+    /// Cents by cost category; categories with no lines are left out.
+    by_category: BTreeMap<CostCategory, i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Projection {
+    months: Vec<ProjectedMonth>,
+    /// The monthly cost this month.
+    now_cents: i64,
+    /// The monthly cost once every phase is complete.
+    at_completion_cents: i64,
+    /// The sum of the projection's first twelve months (fewer with a shorter horizon).
+    annual_cents: i64,
+}
+
 /// The monthly projection of a service's included cost lines.
+#[utoipa::path(get, path = "/api/v1/services/{slug}/projection", tag = "costs",
+    params(("slug" = String, Path, description = "The service's slug"), Horizon),
+    responses(
+        (status = 200, description = "Month by month, in cents", body = Projection),
+        (status = 422, description = "`months` is out of range", body = crate::openapi::ErrorBody),
+    ))]
 async fn get_projection(
     State(pool): State<PgPool>,
     Path(slug): Path<String>,
@@ -325,16 +501,19 @@ async fn get_projection(
     let lines: Vec<_> = doc.cost_lines.into_iter().filter(|l| l.included).collect();
     let projection = app::domain::cost::project(&lines, &doc.phases, today, months);
     let summary = app::domain::cost::summarize(&lines, &doc.phases, today, months);
-    Json(json!({
-        "months": projection.iter().map(|m| json!({
-            "month": m.month.format("%Y-%m").to_string(),
-            "total_cents": m.total_cents,
-            "by_category": m.by_category,
-        })).collect::<Vec<_>>(),
-        "now_cents": summary.now_cents,
-        "at_completion_cents": summary.at_completion_cents,
-        "annual_cents": summary.annual_cents,
-    }))
+    Json(Projection {
+        months: projection
+            .into_iter()
+            .map(|m| ProjectedMonth {
+                month: m.month.format("%Y-%m").to_string(),
+                total_cents: m.total_cents,
+                by_category: m.by_category,
+            })
+            .collect(),
+        now_cents: summary.now_cents,
+        at_completion_cents: summary.at_completion_cents,
+        annual_cents: summary.annual_cents,
+    })
     .into_response()
 }
 
@@ -397,5 +576,8 @@ mod tests {
         assert_eq!(c.status, ItemStatus::NotApplicable);
         assert_eq!(c.na_reason.as_deref(), Some("no DB"));
         assert_eq!(c.expected_version, Some(2));
+        let whole = parse_item_patch(br#"{"status": "done", "version": 98.0}"#).unwrap();
+        assert_eq!(whole.expected_version, Some(98));
+        assert_eq!(field(r#"{"status": "done", "version": 1.5}"#), "version");
     }
 }

@@ -76,6 +76,10 @@ pub async fn gate(State(pool): State<PgPool>, mut request: Request, next: Next) 
     };
     let need = need_of(request.method(), &matched);
     if need.is_none() {
+        let allowed = api::route_takes_other_methods(&matched);
+        if !allowed.is_empty() {
+            return method_not_allowed(&allowed);
+        }
         tracing::error!(%matched, method = %request.method(), "no permission rule for this route");
     }
     match check(principal.as_ref(), need) {
@@ -96,6 +100,21 @@ pub async fn gate(State(pool): State<PgPool>, mut request: Request, next: Next) 
         }
         Err(e) => refuse(e),
     }
+}
+
+/// A method the route does not take: 405 naming the ones it does, for everyone (the
+/// handler never runs, so who asks does not matter).
+fn method_not_allowed(allowed: &[&str]) -> Response {
+    let list = allowed.join(", ");
+    let mut response = (
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        axum::Json(serde_json::json!({ "error": format!("this route takes {list}") })),
+    )
+        .into_response();
+    if let Ok(value) = list.parse() {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
 }
 
 /// A refusal as server functions encode their errors (the `AppError` as JSON), so the

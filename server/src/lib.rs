@@ -12,6 +12,7 @@ pub mod demo;
 pub mod gate;
 pub mod live;
 pub mod metrics;
+pub mod openapi;
 pub mod page_cache;
 pub mod server_fn_status;
 pub mod sign_in;

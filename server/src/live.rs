@@ -273,10 +273,13 @@ async fn send_heartbeats(pool: PgPool, hub: LiveHub, every: Duration) {
 
 /// `/api/v1/live`, `/api/v1/services/{slug}/live`, and the `/livez` and `/readyz`
 /// probes (these two outside the gate, like `/health`).
-pub fn router<S>(pool: PgPool, hub: LiveHub) -> Router<S> {
-    Router::new()
-        .route("/api/v1/live", get(all_services))
-        .route("/api/v1/services/{slug}/live", get(one_service))
+pub fn router<S: Clone + Send + Sync + 'static>(
+    pool: PgPool,
+    hub: LiveHub,
+) -> utoipa_axum::router::OpenApiRouter<S> {
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(utoipa_axum::routes!(all_services))
+        .routes(utoipa_axum::routes!(one_service))
         .with_state((pool, hub))
 }
 
@@ -303,10 +306,20 @@ fn sse(hub: &LiveHub, only: Option<String>) -> Response {
     response
 }
 
+/// Server-Sent Events of every change to the services the caller may read: events
+/// `change` with `{"slug", "subject_type", "subject_id", "action", "actor", "version",
+/// "event_id"}`; `resync` when changes may have been missed (reload what you show); a
+/// `:keep-alive` comment every 15 s. The stream stays open.
+#[utoipa::path(get, path = "/api/v1/live", tag = "live",
+    responses((status = 200, description = "An event stream that stays open", content_type = "text/event-stream", body = String)))]
 async fn all_services(State((_, hub)): State<(PgPool, LiveHub)>) -> Response {
     sse(&hub, None)
 }
 
+/// The same stream as `/api/v1/live` for one service.
+#[utoipa::path(get, path = "/api/v1/services/{slug}/live", tag = "live",
+    params(("slug" = String, Path, description = "The service's slug")),
+    responses((status = 200, description = "An event stream that stays open", content_type = "text/event-stream", body = String)))]
 async fn one_service(
     State((pool, hub)): State<(PgPool, LiveHub)>,
     Path(slug): Path<String>,

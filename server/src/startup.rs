@@ -47,12 +47,16 @@ pub fn router(state: AppState, sessions: SessionSettings, live: LiveHub) -> Rout
         )));
     let auth_layer =
         AuthManagerLayerBuilder::new(Backend::new(pool.clone()), session_layer).build();
+    let (api, api_doc) = api_routes(pool.clone(), live.clone());
+    let (health, health_doc) = crate::api::health_router(pool.clone()).split_for_parts();
+    let mut doc = api_doc;
+    doc.merge(health_doc);
+    let doc = crate::openapi::document(doc);
     // Route layers wrap only matched routes: the static files (the fallback) cost no
     // session lookup. Outermost first: session, then the gate, then the page cache.
     Router::new()
-        .merge(crate::transfer::router(pool.clone()))
-        .merge(crate::api::router(pool.clone()))
-        .merge(crate::live::router(pool.clone(), live.clone()))
+        .merge(api)
+        .merge(crate::openapi::router(doc))
         .route("/login", post(crate::sign_in::sign_in))
         .route("/logout", post(crate::sign_in::sign_out))
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
@@ -65,7 +69,7 @@ pub fn router(state: AppState, sessions: SessionSettings, live: LiveHub) -> Rout
         ))
         .route_layer(axum::middleware::from_fn_with_state(pool.clone(), gate))
         .route_layer(auth_layer)
-        .merge(crate::api::health_router(pool.clone()))
+        .merge(health)
         .merge(crate::live::probes(pool.clone(), live))
         .merge(crate::metrics::router(metrics.clone()))
         .route_layer(axum::middleware::from_fn(mark_route))
@@ -104,6 +108,19 @@ pub fn router(state: AppState, sessions: SessionSettings, live: LiveHub) -> Rout
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// The JSON API's routes behind the gate, with the OpenAPI paths their `routes!`
+/// calls registered.
+pub fn api_routes(
+    pool: sqlx::PgPool,
+    live: LiveHub,
+) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    utoipa_axum::router::OpenApiRouter::new()
+        .merge(crate::transfer::router(pool.clone()))
+        .merge(crate::api::router(pool.clone()))
+        .merge(crate::live::router(pool, live))
+        .split_for_parts()
 }
 
 fn request_span<B>(request: &Request<B>) -> tracing::Span {

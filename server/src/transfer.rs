@@ -5,29 +5,86 @@
 use crate::api::error_response;
 use app::auth::Principal;
 use app::data;
+use app::domain::markdown::ImportPreview;
 use app::domain::markdown::{IMPORT_MAX_BYTES, export_markdown, import_markdown_bytes, items_csv};
 use app::draft::ServiceDraft;
 use app::error::AppError;
+use app::model::ServiceDocument;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
-use serde_json::json;
+use axum::{Extension, Json};
+use serde::Serialize;
 use sqlx::PgPool;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router<S>(pool: PgPool) -> Router<S> {
-    Router::new()
-        .route(
-            "/api/v1/import",
-            // Room above the document limit so that an oversized body gets our message,
-            // not a bare 413 from the extractor.
-            post(import).layer(DefaultBodyLimit::max(IMPORT_MAX_BYTES * 2)),
-        )
-        .route("/api/v1/services/{slug}/export", get(export))
+pub fn router<S: Clone + Send + Sync + 'static>(pool: PgPool) -> OpenApiRouter<S> {
+    // Room above the document limit so that an oversized body gets our message, not a
+    // bare 413 from the extractor.
+    let (schemas, paths, import) = routes!(import);
+    let import = import.layer(DefaultBodyLimit::max(IMPORT_MAX_BYTES * 2));
+    OpenApiRouter::new()
+        .routes((schemas, paths, import))
+        .routes(routes!(export))
         .layer(axum::middleware::from_fn(crate::api::json_errors))
         .with_state(pool)
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // read by `parse_dry_run`
+pub struct ImportOptions {
+    /// Only preview: nothing is saved.
+    #[param(default = false)]
+    dry_run: Option<bool>,
+}
+
+/// The import's body: any text, at most 1 MiB. Whether it holds something Preflight
+/// recognises is only known by reading it (422 when it does not).
+pub struct MarkdownDocument;
+
+impl utoipa::PartialSchema for MarkdownDocument {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let schema = serde_json::json!({
+            "type": "string",
+            "minLength": 1,
+            "description": "Markdown: headings, task lists, tables, phases, risks and cost lines",
+            "example": "# Payments API\n\n## Security\n\n- [x] TLS everywhere\n- [ ] Threat model reviewed\n",
+        });
+        serde_json::from_value(schema).expect("the document schema is valid")
+    }
+}
+
+impl ToSchema for MarkdownDocument {}
+
+#[derive(Serialize, ToSchema)]
+pub struct Imported {
+    /// The new service's slug (a taken one gets `-2`, `-3`, …).
+    #[schema(example = "payments-api")]
+    slug: String,
+}
+
+#[derive(Clone, Copy, ToSchema)]
+#[allow(dead_code)] // the query's values, read by `parse_format`
+#[schema(rename_all = "snake_case")]
+pub enum Format {
+    Markdown,
+    Md,
+    Json,
+    Csv,
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // read by `parse_format`
+pub struct ExportOptions {
+    /// `markdown` (or `md`, re-importable), `json` (the service document) or `csv`
+    /// (its items).
+    #[param(inline)]
+    format: Option<Format>,
 }
 
 /// The query string's value for `key`, if present.
@@ -65,6 +122,17 @@ pub fn check_size(body: &[u8]) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Turns a Markdown readiness document into a service, or with `dry_run` only shows
+/// what it would give: the service, and every recognised and skipped line.
+#[utoipa::path(post, path = "/api/v1/import", tag = "import",
+    params(ImportOptions),
+    request_body(description = "A Markdown readiness document, at most 1 MiB (UTF-8; Latin-1 and Mac Roman mojibake are repaired)",
+        content((MarkdownDocument = "text/markdown"), (MarkdownDocument = "text/plain"))),
+    responses(
+        (status = 200, description = "`dry_run`: the preview; nothing was saved", body = ImportPreview),
+        (status = 201, description = "The service was created", body = Imported),
+        (status = 422, description = "The document is empty, binary, too large or has nothing Preflight recognises", body = crate::openapi::ErrorBody),
+    ))]
 async fn import(
     State(pool): State<PgPool>,
     Extension(principal): Extension<Principal>,
@@ -93,7 +161,7 @@ async fn import(
         Err(e) => return error_response(e),
     };
     match data::drafts::insert_imported(&pool, &draft, &stated, &principal.actor()).await {
-        Ok(slug) => (StatusCode::CREATED, Json(json!({ "slug": slug }))).into_response(),
+        Ok(slug) => (StatusCode::CREATED, Json(Imported { slug })).into_response(),
         Err(e) => error_response(e),
     }
 }
@@ -117,6 +185,15 @@ pub fn parse_format(query: Option<&str>) -> Result<ExportFormat, AppError> {
     }
 }
 
+/// Downloads a service: as a Markdown document that imports back to the same
+/// service, as the JSON service document, or its items as CSV.
+#[utoipa::path(get, path = "/api/v1/services/{slug}/export", tag = "import",
+    params(("slug" = String, Path, description = "The service's slug"), ExportOptions),
+    responses(
+        (status = 200, description = "The service in the asked format, as an attachment",
+            content((String = "text/markdown"), (ServiceDocument = "application/json"), (String = "text/csv"))),
+        (status = 422, description = "`format` is not one of the four", body = crate::openapi::ErrorBody),
+    ))]
 async fn export(
     State(pool): State<PgPool>,
     Path(slug): Path<String>,

@@ -27,20 +27,14 @@ pub fn validate_status_change(change: &StatusChange) -> Result<Option<String>, A
     if change.status != ItemStatus::NotApplicable {
         return Ok(None);
     }
-    let reason = change.na_reason.as_deref().map(str::trim).unwrap_or("");
-    if reason.is_empty() {
+    let reason = change.na_reason.as_deref().unwrap_or("");
+    if reason.trim().is_empty() {
         return Err(AppError::invalid(
             "na_reason",
             "a reason is required to mark an item not applicable",
         ));
     }
-    if reason.chars().count() > NA_REASON_MAX {
-        return Err(AppError::invalid(
-            "na_reason",
-            format!("at most {NA_REASON_MAX} characters"),
-        ));
-    }
-    Ok(Some(reason.to_string()))
+    crate::domain::validate::optional_text("na_reason", reason, NA_REASON_MAX).map(Some)
 }
 
 pub async fn fetch_item(

@@ -24,6 +24,9 @@ use sqlx::PgPool;
 
 /// The id of the service with this slug.
 pub async fn service_id(pool: &PgPool, slug: &str) -> Result<i64, AppError> {
+    if !crate::domain::validate::could_be_stored(slug) {
+        return Err(AppError::NotFound(format!("service {slug:?}")));
+    }
     sqlx::query_scalar!("SELECT id FROM services WHERE slug = $1", slug)
         .fetch_optional(pool)
         .await?

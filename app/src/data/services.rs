@@ -66,6 +66,9 @@ pub type Stamp = (i64, DateTime<Utc>, i64);
 
 /// The current stamp of `slug`, `None` when there is no such service.
 pub async fn stamp(pool: &PgPool, slug: &str) -> Result<Option<Stamp>, AppError> {
+    if !crate::domain::validate::could_be_stored(slug) {
+        return Ok(None);
+    }
     let row = sqlx::query!(
         r#"SELECT id, created_at AS "created_at: chrono::DateTime<chrono::Utc>", version FROM services WHERE slug = $1"#,
         slug
@@ -81,6 +84,9 @@ pub async fn document_with_stamp(
     pool: &PgPool,
     slug: &str,
 ) -> Result<(ServiceDocument, Stamp), AppError> {
+    if !crate::domain::validate::could_be_stored(slug) {
+        return Err(AppError::NotFound(format!("service {slug:?}")));
+    }
     let mut tx = pool.begin().await?;
     sqlx::query!("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         .execute(&mut *tx)

@@ -19,6 +19,9 @@ pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, App
 /// A trimmed text (possibly empty) of at most `max` characters.
 pub fn optional_text(field: &str, value: &str, max: usize) -> Result<String, AppError> {
     let trimmed = value.trim();
+    if trimmed.contains('\0') {
+        return Err(AppError::invalid(field, "must not contain NUL characters"));
+    }
     let len = trimmed.chars().count();
     if len > max {
         return Err(AppError::invalid(
@@ -27,6 +30,12 @@ pub fn optional_text(field: &str, value: &str, max: usize) -> Result<String, App
         ));
     }
     Ok(trimmed.to_string())
+}
+
+/// Whether a slug from a URL can name a stored service: PostgreSQL text cannot hold
+/// NUL, so such a slug is simply not found (asking would fail the query).
+pub fn could_be_stored(slug: &str) -> bool {
+    !slug.contains('\0')
 }
 
 /// Slugs that name pages, not services: `/services/new` is the new-service form.

@@ -36,6 +36,7 @@ pub const IMPORT_MAX_BYTES: usize = 1024 * 1024;
 /// What an import gives before anything is saved: the service and a line-by-line
 /// account of the document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImportPreview {
     pub draft: ServiceDraft,
     pub recognised: Vec<RecognisedLine>,
@@ -50,6 +51,7 @@ pub struct ImportPreview {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum DiscrepancyKind {
     /// A subtotal, total or optimised figure against its cost lines.
     CostTotal,
@@ -60,6 +62,7 @@ pub enum DiscrepancyKind {
 /// A stated figure that was shown, not trusted: what the document says and what the
 /// imported parts give.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Discrepancy {
     /// 1-based line of the stated figure.
     pub line: usize,
@@ -92,6 +95,7 @@ impl Discrepancy {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RecognisedLine {
     /// 1-based line number in the document.
     pub line: usize,
@@ -101,6 +105,7 @@ pub struct RecognisedLine {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum ImportKind {
     /// The service name (first H1).
     Title,
@@ -124,6 +129,7 @@ pub enum ImportKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SkippedLine {
     pub line: usize,
     pub text: String,
