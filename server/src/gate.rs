@@ -144,7 +144,6 @@ async fn principal(pool: &PgPool, request: &mut Request) -> Result<Option<Princi
         if live.owner.disabled_at.is_some() {
             return Err(AppError::Unauthorized);
         }
-        data::tokens::touch(pool, live.id).await?;
         return Ok(Some(Principal::Token(live)));
     }
     let Some(mut session) = request.extensions().get::<AuthSession>().cloned() else {

@@ -14,6 +14,7 @@ pub mod live;
 pub mod metrics;
 pub mod openapi;
 pub mod page_cache;
+pub mod relay;
 pub mod server_fn_status;
 pub mod sign_in;
 pub mod startup;

@@ -61,6 +61,9 @@ pub struct LiveHub {
 }
 
 struct Inner {
+    /// Announces requests' changes after they commit (see `relay.rs`); unset, each
+    /// write transaction announces its own.
+    relay: std::sync::OnceLock<crate::relay::Relay>,
     sender: broadcast::Sender<LiveMessage>,
     closing: watch::Sender<bool>,
     listening: AtomicBool,
@@ -79,12 +82,24 @@ impl LiveHub {
         let (closing, _) = watch::channel(false);
         LiveHub {
             inner: Arc::new(Inner {
+                relay: std::sync::OnceLock::new(),
                 sender,
                 closing,
                 listening: AtomicBool::new(false),
                 received: Counter::default(),
             }),
         }
+    }
+
+    /// Starts announcing requests' changes after they commit, in batches.
+    pub fn start_relay(&self, pool: PgPool) {
+        self.inner
+            .relay
+            .get_or_init(|| crate::relay::Relay::start(pool));
+    }
+
+    pub fn relay(&self) -> Option<crate::relay::Relay> {
+        self.inner.relay.get().cloned()
     }
 
     pub fn publish(&self, message: LiveMessage) {

@@ -83,6 +83,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         secure_cookies: config.secure_cookies(),
     };
     let live = LiveHub::default();
+    live.start_relay(pool.clone());
     tokio::spawn(live::run_listener(
         pool.clone(),
         config.listen_url.clone(),

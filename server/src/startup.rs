@@ -60,6 +60,10 @@ pub fn router(state: AppState, sessions: SessionSettings, live: LiveHub) -> Rout
         .route("/login", post(crate::sign_in::sign_in))
         .route("/logout", post(crate::sign_in::sign_out))
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
+        .route_layer(axum::middleware::from_fn_with_state(
+            live.relay(),
+            crate::relay::announce_changes,
+        ))
         .route_layer(axum::middleware::from_fn(
             crate::server_fn_status::server_fn_status,
         ))

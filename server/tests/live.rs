@@ -27,7 +27,15 @@ fn router(pool: &PgPool, hub: &LiveHub) -> Router {
 }
 
 async fn listening(pool: &PgPool) -> LiveHub {
+    listening_with(pool, false).await
+}
+
+/// With `relay`, requests' changes are announced after them, as `main` runs it.
+async fn listening_with(pool: &PgPool, relay: bool) -> LiveHub {
     let hub = LiveHub::default();
+    if relay {
+        hub.start_relay(pool.clone());
+    }
     tokio::spawn(server::live::run_listener(
         pool.clone(),
         None,
@@ -137,8 +145,17 @@ async fn tick(router: &Router, slug: &str, id: i64) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn committed_changes_reach_the_streams_of_their_service(pool: PgPool) {
+    changes_reach_their_streams(pool, false).await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn relayed_changes_reach_the_streams_of_their_service(pool: PgPool) {
+    changes_reach_their_streams(pool, true).await;
+}
+
+async fn changes_reach_their_streams(pool: PgPool, relay: bool) {
     server::demo::load_if_empty(&pool).await.unwrap();
-    let hub = listening(&pool).await;
+    let hub = listening_with(&pool, relay).await;
     let token = support::token(
         &pool,
         app::model::Role::Editor,
@@ -153,18 +170,33 @@ async fn committed_changes_reach_the_streams_of_their_service(pool: PgPool) {
     let service_id = app::data::service_id(&pool, "customer-portal")
         .await
         .unwrap();
-    let mut tx = pool.begin().await.unwrap();
-    let event = app::data::events::NewEvent {
-        service_id,
-        actor: "test",
-        action: "item.status_changed",
-        subject_type: "item",
-        subject_id: None,
-        before: None,
-        after: None,
+    let rolled_back = async {
+        let mut tx = pool.begin().await.unwrap();
+        let event = app::data::events::NewEvent {
+            service_id,
+            actor: "test",
+            action: "item.status_changed",
+            subject_type: "item",
+            subject_id: None,
+            before: None,
+            after: None,
+        };
+        app::data::events::record(&mut tx, event).await.unwrap();
+        tx.rollback().await.unwrap();
     };
-    app::data::events::record(&mut tx, event).await.unwrap();
-    tx.rollback().await.unwrap();
+    match hub.relay() {
+        // As a request that rolled back: what it collected goes to the relay anyway.
+        Some(relay) => {
+            let collected = app::data::events::Announcements::default();
+            app::data::events::ANNOUNCE_AFTER_COMMIT
+                .scope(collected.clone(), rolled_back)
+                .await;
+            let announcements = collected.take();
+            assert_eq!(announcements.len(), 1, "the request collected its event");
+            relay.hand_over(announcements);
+        }
+        None => rolled_back.await,
+    }
 
     let other = first_open_item(&pool, "customer-portal").await;
     tick(&router, "customer-portal", other).await;

@@ -205,7 +205,7 @@ async fn services_export_in_three_formats(pool: PgPool) {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
-/// Refusals made before the handler (the body limit, a method no rule covers) answer
+/// Refusals made before the handler (the body limit, a method the route does not take) answer
 /// JSON like every other API error.
 #[sqlx::test(migrations = "../migrations")]
 async fn refusals_before_the_handler_answer_json(pool: PgPool) {
@@ -219,9 +219,10 @@ async fn refusals_before_the_handler_answer_json(pool: PgPool) {
         .body(Body::empty())
         .unwrap();
     let (status, bytes, content_type) = send(&pool, request).await;
-    // No rule covers DELETE there: refused (fail closed), with a message, as JSON.
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    // The route takes GET only: 405, as JSON, naming what it takes (and the handler
+    // never runs, whoever asks).
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
     assert!(content_type.unwrap().starts_with("application/json"));
     let answer: Value = serde_json::from_slice(&bytes).unwrap();
-    assert_eq!(answer["error"], "No permission rule covers this request.");
+    assert_eq!(answer["error"], "this route takes GET");
 }

@@ -60,14 +60,27 @@ pub struct LiveToken {
     pub owner: Account,
 }
 
+/// The live token with this hash and its owner, in one round trip: the same statement
+/// notes the use (at most once a minute per token, so reads stay reads, and never for
+/// a disabled owner, whom the gate refuses).
 pub async fn find_live(pool: &PgPool, token_hash: &str) -> Result<Option<LiveToken>, AppError> {
     let row = sqlx::query!(
-        r#"SELECT t.id AS token_id, t.name AS token_name, t.scope AS "scope: TokenScope",
-                  u.id, u.email, u.role AS "role: Role", u.password_hash, u.disabled_at AS "disabled_at: chrono::DateTime<chrono::Utc>",
-                  u.session_epoch
-           FROM api_tokens t JOIN users u ON u.id = t.user_id
-           WHERE t.token_hash = $1 AND t.revoked_at IS NULL
-             AND (t.expires_at IS NULL OR t.expires_at > now())"#,
+        r#"WITH found AS (
+               SELECT t.id AS token_id, t.name AS token_name, t.scope,
+                      u.id, u.email, u.role, u.password_hash, u.disabled_at, u.session_epoch
+               FROM api_tokens t JOIN users u ON u.id = t.user_id
+               WHERE t.token_hash = $1 AND t.revoked_at IS NULL
+                 AND (t.expires_at IS NULL OR t.expires_at > now())
+           ), touched AS (
+               UPDATE api_tokens SET last_used_at = now()
+               WHERE id = (SELECT token_id FROM found WHERE disabled_at IS NULL)
+                 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+           )
+           SELECT token_id AS "token_id!", token_name AS "token_name!", scope AS "scope!: TokenScope",
+                  id AS "id!", email AS "email!", role AS "role!: Role", password_hash AS "password_hash!",
+                  disabled_at AS "disabled_at: chrono::DateTime<chrono::Utc>",
+                  session_epoch AS "session_epoch!"
+           FROM found"#,
         token_hash
     )
     .fetch_optional(pool)
@@ -85,18 +98,6 @@ pub async fn find_live(pool: &PgPool, token_hash: &str) -> Result<Option<LiveTok
             session_epoch: r.session_epoch,
         },
     }))
-}
-
-/// Notes the use; at most once a minute per token, so reads stay reads.
-pub async fn touch(pool: &PgPool, id: i64) -> Result<(), AppError> {
-    sqlx::query!(
-        "UPDATE api_tokens SET last_used_at = now()
-         WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')",
-        id
-    )
-    .execute(pool)
-    .await?;
-    Ok(())
 }
 
 /// The user's tokens, live ones first, newest first.
