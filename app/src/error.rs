@@ -94,6 +94,23 @@ impl From<sqlx::Error> for AppError {
                     retry_after_secs: 1,
                 }
             }
+            // The database went away (restarted, failed over): the pool reconnects,
+            // so trying again shortly is the remedy. Class 08 is a connection
+            // exception; 57P01–57P03 are an administrator's shutdown or a start-up.
+            (sqlx::Error::Io(_) | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed, _) => {
+                tracing::warn!(cause = %err, "database connection lost");
+                AppError::Unavailable {
+                    retry_after_secs: 1,
+                }
+            }
+            (_, Some(code))
+                if code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03") =>
+            {
+                tracing::warn!(cause = %err, "database connection lost");
+                AppError::Unavailable {
+                    retry_after_secs: 1,
+                }
+            }
             (_, Some("55P03")) => {
                 tracing::warn!(cause = %err, "lock timeout");
                 AppError::Unavailable {
@@ -127,6 +144,8 @@ mod tests {
     #[test]
     fn busy_and_slow_databases_have_their_own_statuses() {
         assert_eq!(AppError::from(sqlx::Error::PoolTimedOut).status_code(), 503);
+        let reset = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+        assert_eq!(AppError::from(sqlx::Error::Io(reset)).status_code(), 503);
         assert_eq!(AppError::TimedOut.status_code(), 504);
     }
 

@@ -2,11 +2,9 @@
 //! Errors answer `{"error": "...", "field": "..."}` with 404, 409 or 422.
 
 use app::auth::Principal;
-use app::data::{self, items::StatusChange};
+use app::data;
 use app::error::AppError;
-use app::model::{
-    ChecklistItem, CostCategory, EventRecord, ItemStatus, Need, ServiceDocument, ServiceSummary,
-};
+use app::model::{ChecklistItem, CostCategory, EventRecord, Need, ServiceDocument, ServiceSummary};
 use app::server_fns::history;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -14,7 +12,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::json;
 use sqlx::PgPool;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
@@ -297,62 +295,8 @@ async fn patch_item(
     }
 }
 
-/// `{"status": "done", "na_reason"?: "...", "version"?: 3}` with messages that name
-/// the field at fault.
-pub fn parse_item_patch(body: &[u8]) -> Result<StatusChange, AppError> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| AppError::invalid("body", format!("not valid JSON: {e}")))?;
-    let Value::Object(fields) = value else {
-        return Err(AppError::invalid(
-            "body",
-            "expected a JSON object such as {\"status\": \"done\"}",
-        ));
-    };
-    if let Some(unknown) = fields
-        .keys()
-        .find(|k| !["status", "na_reason", "version"].contains(&k.as_str()))
-    {
-        return Err(AppError::invalid(
-            unknown,
-            "unknown field; expected status, na_reason or version",
-        ));
-    }
-    let status = match fields.get("status") {
-        Some(Value::String(s)) => s
-            .parse::<ItemStatus>()
-            .map_err(|e| AppError::invalid("status", e))?,
-        Some(_) => return Err(AppError::invalid("status", "must be a string")),
-        None => return Err(AppError::invalid("status", "is required")),
-    };
-    let na_reason = match fields.get("na_reason") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(_) => return Err(AppError::invalid("na_reason", "must be a string")),
-    };
-    let expected_version = match fields.get("version") {
-        None | Some(Value::Null) => None,
-        // JSON has one number type: 3.0 is the integer 3 (as JSON Schema counts it).
-        Some(v) => Some(
-            v.as_i64()
-                .or_else(|| {
-                    v.as_f64()
-                        .filter(|f| f.fract() == 0.0 && f.abs() < 1e10)
-                        .map(|f| f as i64)
-                })
-                .and_then(|n| i32::try_from(n).ok())
-                .filter(|n| *n >= 1)
-                .ok_or_else(|| AppError::invalid("version", "must be a positive integer"))?,
-        ),
-    };
-    Ok(StatusChange {
-        status,
-        na_reason,
-        expected_version,
-    })
-}
+pub use app::input::parse_item_patch;
 
-/// `GET /api/v1/services/{slug}/events?page=N&per_page=M`: the service's events,
-/// newest first, one page at a time.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // read by `parse_paging`, which names the field at fault
@@ -521,24 +465,6 @@ async fn get_projection(
 mod tests {
     use super::*;
 
-    fn field(body: &str) -> String {
-        match parse_item_patch(body.as_bytes()).unwrap_err() {
-            AppError::Invalid { field, .. } => field,
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn patch_bodies_name_the_field_at_fault() {
-        assert_eq!(field("not json"), "body");
-        assert_eq!(field("[1]"), "body");
-        assert_eq!(field("{}"), "status");
-        assert_eq!(field(r#"{"status": 3}"#), "status");
-        assert_eq!(field(r#"{"status": "finished"}"#), "status");
-        assert_eq!(field(r#"{"status": "done", "version": "x"}"#), "version");
-        assert_eq!(field(r#"{"status": "done", "colour": "red"}"#), "colour");
-    }
-
     #[test]
     fn paging_comes_from_the_query() {
         let query = |pairs: &[(&str, &str)]| {
@@ -565,19 +491,5 @@ mod tests {
                 other => panic!("{other:?}"),
             }
         }
-    }
-
-    #[test]
-    fn a_good_patch_parses() {
-        let c = parse_item_patch(
-            br#"{"status": "not_applicable", "na_reason": "no DB", "version": 2}"#,
-        )
-        .unwrap();
-        assert_eq!(c.status, ItemStatus::NotApplicable);
-        assert_eq!(c.na_reason.as_deref(), Some("no DB"));
-        assert_eq!(c.expected_version, Some(2));
-        let whole = parse_item_patch(br#"{"status": "done", "version": 98.0}"#).unwrap();
-        assert_eq!(whole.expected_version, Some(98));
-        assert_eq!(field(r#"{"status": "done", "version": 1.5}"#), "version");
     }
 }

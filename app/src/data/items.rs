@@ -9,33 +9,9 @@ use crate::model::{ChecklistItem, ItemStatus, Priority};
 use serde_json::{Map, Value, json};
 use sqlx::{PgConnection, PgPool};
 
-pub const NA_REASON_MAX: usize = 500;
+pub use crate::input::NA_REASON_MAX;
 
-/// A status change as the page and the API ask for it.
-#[derive(Debug, Clone)]
-pub struct StatusChange {
-    pub status: ItemStatus,
-    /// Required (non-blank) when the status is `not_applicable`.
-    pub na_reason: Option<String>,
-    /// The version the user saw; `None` means "whatever is stored" (API clients that
-    /// do not send one).
-    pub expected_version: Option<i32>,
-}
-
-/// Checks a status change before anything is read or written.
-pub fn validate_status_change(change: &StatusChange) -> Result<Option<String>, AppError> {
-    if change.status != ItemStatus::NotApplicable {
-        return Ok(None);
-    }
-    let reason = change.na_reason.as_deref().unwrap_or("");
-    if reason.trim().is_empty() {
-        return Err(AppError::invalid(
-            "na_reason",
-            "a reason is required to mark an item not applicable",
-        ));
-    }
-    crate::domain::validate::optional_text("na_reason", reason, NA_REASON_MAX).map(Some)
-}
+pub use crate::input::{StatusChange, validate_status_change};
 
 /// The item and its service's id, the item locked for the transaction: one round
 /// trip for the tick, the API's busiest write. A miss looks again to say which is

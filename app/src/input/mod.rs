@@ -6,11 +6,13 @@ mod cost_line;
 mod item;
 mod phase;
 mod risk;
+mod status_change;
 
 pub use cost_line::{CostLineForm, CostLineInput};
 pub use item::{ItemForm, ItemInput};
 pub use phase::{PhaseForm, PhaseInput};
 pub use risk::{RISK_ITEMS_MAX, RiskForm, RiskInput, parse_risk_status};
+pub use status_change::{NA_REASON_MAX, StatusChange, parse_item_patch, validate_status_change};
 
 use crate::error::AppError;
 use chrono::NaiveDate;
