@@ -6,7 +6,9 @@
 #
 #   scripts/check-api.sh BASE_URL TOKEN      # e.g. http://127.0.0.1:3100 pf_…
 #
-# Environment: API_EXAMPLES (examples per operation, default 40), API_SEED.
+# Environment: API_EXAMPLES (examples per operation, default 40), API_SEED (default 1,
+# so that the test command is repeatable; any other seed explores other inputs).
+# Real items are reached through the links schemathesis infers (stateful phase).
 # The two live streams stay open by design, so they are left out (their 200 and 404
 # are covered by server/tests/openapi.rs and live.rs).
 set -euo pipefail
@@ -30,17 +32,10 @@ if [ "$want" != "$have" ] || [ ! -x "$VENV/bin/schemathesis" ]; then
   echo "$want" >"$VENV/.stamp"
 fi
 
-# A real item for the PATCH operation (scripts/schemathesis.toml).
-export PREFLIGHT_SLUG=payments-api
-PREFLIGHT_ITEM_ID="$(curl -sf -H "authorization: Bearer $TOKEN" "$BASE/api/v1/services/$PREFLIGHT_SLUG" |
-  python3 -c 'import json, sys; print(json.load(sys.stdin)["sections"][0]["items"][0]["id"])')"
-export PREFLIGHT_ITEM_ID
-
 REPORT="$ROOT/target/schemathesis"
 rm -rf "$REPORT"
 log "schemathesis: every check, $EXAMPLES examples per operation, against $BASE"
-seed=()
-[ -n "${API_SEED:-}" ] && seed=(--seed "$API_SEED")
+seed=(--seed "${API_SEED:-1}")
 "$VENV/bin/schemathesis" --config-file "$ROOT/scripts/schemathesis.toml" run \
   "$BASE/api/v1/openapi.json" \
   --checks all \

@@ -144,7 +144,8 @@ fn add_shared_errors(path: &str, operation: &mut Operation) {
     );
     add(
         "503",
-        "The database is busy (no free connection in time, or a row stayed locked)",
+        "The database is busy or out of reach (no free connection in time, a row that \
+         stayed locked, a lost connection): try again after `Retry-After` seconds",
         true,
     );
     add("504", "The request ran past the statement timeout", false);

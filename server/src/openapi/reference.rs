@@ -30,6 +30,20 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// Escaped text with its `code spans` (the descriptions' only Markdown) as `<code>`.
+fn prose(text: &str) -> String {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{}</code>", escape(part))
+            } else {
+                escape(part)
+            }
+        })
+        .collect()
+}
+
 fn text<'v>(value: &'v Value, key: &str) -> &'v str {
     value.get(key).and_then(Value::as_str).unwrap_or("")
 }
@@ -87,7 +101,7 @@ fn parameters(out: &mut String, operation: &Value) {
             escape(text(p, "name")),
             escape(text(p, "in")),
             p.get("schema").map(schema_name).unwrap_or_default(),
-            escape(text(p, "description")),
+            prose(text(p, "description")),
         );
     }
     out.push_str("</table>");
@@ -116,7 +130,7 @@ fn operation(out: &mut String, path: &str, method: &str, op: &Value) {
     );
     for paragraph in [text(op, "summary"), text(op, "description")] {
         if !paragraph.is_empty() {
-            let _ = write!(out, "<p>{}</p>", escape(paragraph));
+            let _ = write!(out, "<p>{}</p>", prose(paragraph));
         }
     }
     let open = op
@@ -136,7 +150,7 @@ fn operation(out: &mut String, path: &str, method: &str, op: &Value) {
         let _ = write!(
             out,
             "<p><strong>Body</strong>: {}<br>{}</p>",
-            escape(text(body, "description")),
+            prose(text(body, "description")),
             content_list(body.get("content")),
         );
     }
@@ -147,7 +161,7 @@ fn operation(out: &mut String, path: &str, method: &str, op: &Value) {
                 out,
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                 escape(status),
-                escape(text(response, "description")),
+                prose(text(response, "description")),
                 content_list(response.get("content")),
             );
         }
@@ -167,7 +181,7 @@ fn schemas(out: &mut String, doc: &Value) {
             escape(name)
         );
         if !text(schema, "description").is_empty() {
-            let _ = write!(out, "<p>{}</p>", escape(text(schema, "description")));
+            let _ = write!(out, "<p>{}</p>", prose(text(schema, "description")));
         }
         match schema.get("properties") {
             Some(Value::Object(properties)) => {
@@ -188,7 +202,7 @@ fn schemas(out: &mut String, doc: &Value) {
                         "<tr><td><code>{}</code>{mark}</td><td>{}</td><td>{}</td></tr>",
                         escape(field),
                         schema_name(property),
-                        escape(text(property, "description")),
+                        prose(text(property, "description")),
                     );
                 }
                 out.push_str("</table>");
@@ -218,7 +232,7 @@ pub fn page(doc: &OpenApi) -> String {
         title = escape(text(&info, "title")),
         version = escape(text(&info, "version")),
         openapi = escape(text(&doc, "openapi")),
-        description = escape(text(&info, "description")),
+        description = prose(text(&info, "description")),
     );
     if let Some(Value::Object(paths)) = doc.get("paths") {
         for (path, item) in paths {
