@@ -7,6 +7,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CARGO_LEPTOS_VERSION="0.3.7"
 # sqlx-cli at the sqlx version in Cargo.lock, for the compile-time SQL check.
 SQLX_CLI_VERSION="0.8.6"
+CARGO_DENY_VERSION="0.20.2"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 
@@ -70,6 +71,15 @@ setup_sqlx_cli() {
 }
 
 # PostgreSQL on 127.0.0.1:5432 with trust authentication, as on this project's machines.
+# Licences, duplicate versions and sources of every dependency (deny.toml); only the
+# test command needs it (about 5 minutes cold).
+setup_cargo_deny() {
+  if ! cargo deny --version 2>/dev/null | grep -q "$CARGO_DENY_VERSION"; then
+    log "installing cargo-deny $CARGO_DENY_VERSION"
+    cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
+  fi
+}
+
 setup_postgres() {
   if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
     return

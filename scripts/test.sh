@@ -3,8 +3,8 @@
 # unit tests, database tests against the local PostgreSQL, API tests, the Playwright
 # tests in Chromium against a freshly built server on a fresh database, the cluster tests
 # (scripts/cluster.sh: three instances behind haproxy), schemathesis against the
-# OpenAPI document (scripts/check-api.sh), and the offline checks of the Helm chart
-# (scripts/check-chart.sh).
+# OpenAPI document (scripts/check-api.sh), the offline checks of the Helm chart
+# (scripts/check-chart.sh) and of the dependencies (cargo deny, deny.toml).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
@@ -27,6 +27,11 @@ SQLX_DB="postgres://postgres@127.0.0.1:5432/preflight_sqlx_check"
 cargo sqlx database drop -y --database-url "$SQLX_DB" >/dev/null
 cargo sqlx database setup --database-url "$SQLX_DB" --source migrations >/dev/null
 DATABASE_URL="$SQLX_DB" cargo sqlx prepare --workspace --check
+
+log "dependencies: licences, duplicate versions and sources (cargo deny, deny.toml)"
+setup_cargo_deny
+cargo fetch --locked --quiet
+cargo deny --offline --locked check licenses bans sources
 
 log "cargo fmt --check"
 cargo fmt --all -- --check
@@ -54,8 +59,9 @@ LOG="$ROOT/target/e2e-server.log"
 log "starting the server on $E2E_ADDR (log: $LOG)"
 (
   release_server_env
+  # PREFLIGHT_TEST_CLOCK=1: the review test moves the due-date scan's clock.
   DATABASE_URL="postgres://postgres@127.0.0.1:5432/$E2E_DB" LEPTOS_SITE_ADDR="$E2E_ADDR" \
-    exec "$ROOT/target/release/server"
+    PREFLIGHT_TEST_CLOCK=1 exec "$ROOT/target/release/server"
 ) >"$LOG" 2>&1 &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null || true' EXIT

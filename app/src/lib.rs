@@ -24,6 +24,8 @@ pub mod html_shell;
 #[cfg(feature = "ssr")]
 pub use html_shell::shell;
 #[cfg(feature = "ssr")]
+pub mod schedule;
+#[cfg(feature = "ssr")]
 pub mod state;
 
 use components::editors_only::EditorsOnly;
@@ -37,6 +39,7 @@ use pages::login::LoginPage;
 use pages::new_service::NewServicePage;
 use pages::not_found::NotFound;
 use pages::portfolio::PortfolioPage;
+use pages::reviews::record::ReviewPage;
 use pages::service::ServicePage;
 use pages::tokens::TokensPage;
 use pages::users::UsersPage;
@@ -83,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/audit") view=AuditPage/>
                     // Async: the response waits for the service, so an unknown slug answers 404
                     // (a streamed response would already have sent 200).
+                    <Route path=path!("/services/:slug/reviews/:review_id") view=ReviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/services/:slug/:tab?") view=ServicePage ssr=SsrMode::Async/>
                 </Routes>
             </main>

@@ -305,3 +305,200 @@ async fn the_schema_keeps_items_and_phases_within_one_service(pool: PgPool) {
         .unwrap();
     assert_eq!(left, 4);
 }
+
+/// The tick runs in the database (`tick_item`); a full edit runs the same rules in
+/// Rust (`events::record`, `phases::refresh_completion`). Both must leave the same
+/// events, readiness and phase behind.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_tick_and_an_edit_of_the_status_record_the_same(pool: PgPool) {
+    data::drafts::insert(&pool, &draft(), "test").await.unwrap();
+    let mut twin = draft();
+    twin.slug = "ledger-twin".into();
+    twin.name = "Ledger twin".into();
+    data::drafts::insert(&pool, &twin, "test").await.unwrap();
+    let twin_item = |title: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT i.id FROM checklist_items i JOIN services s ON s.id = i.service_id
+                 WHERE s.slug = 'ledger-twin' AND i.title = $1",
+            )
+            .bind(title)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    type Recorded = (
+        String,
+        String,
+        Option<serde_json::Value>,
+        Option<serde_json::Value>,
+        Option<i32>,
+        Option<i32>,
+    );
+    let recorded = |slug: &'static str, since: i64| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_as::<_, Recorded>(
+                "SELECT e.action, e.subject_type, e.before, e.after, e.readiness_done, e.readiness_applicable
+                 FROM events e JOIN services s ON s.id = e.service_id
+                 WHERE s.slug = $1 AND e.id > $2 ORDER BY e.id",
+            )
+            .bind(slug)
+            .bind(since)
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let since: i64 = sqlx::query_scalar("SELECT max(id) FROM events")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+
+    // Phase 1 completes with its last open item, then reopens.
+    for target in [ItemStatus::Done, ItemStatus::Todo] {
+        let id = item_id(&pool, "TLS everywhere").await;
+        data::items::change_status(&pool, "ledger", id, status(target), "alice")
+            .await
+            .unwrap();
+
+        let id = twin_item("TLS everywhere").await;
+        let doc = data::services::document(&pool, "ledger-twin")
+            .await
+            .unwrap();
+        let current = doc
+            .sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .find(|i| i.id == id)
+            .unwrap()
+            .clone();
+        let input = app::input::ItemInput {
+            title: current.title.clone(),
+            detail: current.detail.clone(),
+            status: target,
+            na_reason: None,
+            priority: current.priority,
+            owner: current.owner.clone(),
+            due_date: current.due_date,
+            evidence_url: current.evidence_url.clone(),
+            phase_id: current.phase_id,
+        };
+        data::items::update(&pool, "ledger-twin", id, current.version, input, "alice")
+            .await
+            .unwrap();
+    }
+    let ticked = recorded("ledger", since).await;
+    let edited = recorded("ledger-twin", since).await;
+    let actions: Vec<&str> = ticked.iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "item.status_changed",
+            "phase.completed",
+            "item.status_changed",
+            "phase.reopened"
+        ]
+    );
+    assert_eq!(ticked.len(), edited.len());
+    for (tick, edit) in ticked.iter().zip(&edited) {
+        assert_eq!(tick.0, edit.0);
+        assert_eq!(tick.1, edit.1);
+        // The edit records only the fields that changed; the tick always both.
+        assert_eq!(
+            tick.2.as_ref().map(|v| &v["status"]),
+            edit.2.as_ref().map(|v| &v["status"])
+        );
+        assert_eq!(
+            tick.3.as_ref().map(|v| &v["status"]),
+            edit.3.as_ref().map(|v| &v["status"])
+        );
+        assert_eq!(
+            tick.2.as_ref().map(|v| &v["complete"]),
+            edit.2.as_ref().map(|v| &v["complete"])
+        );
+        assert_eq!(
+            (tick.4, tick.5),
+            (edit.4, edit.5),
+            "readiness after {}",
+            tick.0
+        );
+    }
+    let completed: Vec<Option<bool>> = sqlx::query_scalar(
+        "SELECT p.completed_at IS NOT NULL FROM phases p JOIN services s ON s.id = p.service_id
+         WHERE p.name = 'Phase 1: Critical' ORDER BY s.slug",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(completed, [Some(false), Some(false)]);
+}
+
+/// Concurrent ticks of one service: each event's readiness counts every tick
+/// committed before it, so the last one holds the final state.
+#[sqlx::test(migrations = "../migrations")]
+async fn concurrent_ticks_each_count_the_ones_before(pool: PgPool) {
+    data::drafts::insert(&pool, &draft(), "test").await.unwrap();
+    let since: i64 = sqlx::query_scalar("SELECT max(id) FROM events")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM checklist_items WHERE status NOT IN ('done', 'not_applicable') ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(ids.len(), 2);
+    let mut ticks = tokio::task::JoinSet::new();
+    for round in 0..10 {
+        for &id in &ids {
+            let pool = pool.clone();
+            let target = if round % 2 == 0 {
+                ItemStatus::Done
+            } else {
+                ItemStatus::Todo
+            };
+            ticks.spawn(async move {
+                data::items::change_status(&pool, "ledger", id, status(target), "bot").await
+            });
+        }
+    }
+    while let Some(done) = ticks.join_next().await {
+        done.unwrap().unwrap();
+    }
+    let last: (Option<i32>, Option<i32>) = sqlx::query_as(
+        "SELECT readiness_done, readiness_applicable FROM events
+         WHERE id > $1 AND action = 'item.status_changed' ORDER BY id DESC LIMIT 1",
+    )
+    .bind(since)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let stored: (i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE status = 'done'), count(*) FILTER (WHERE status <> 'not_applicable')
+         FROM checklist_items",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (last.0.map(i64::from), last.1.map(i64::from)),
+        (Some(stored.0), Some(stored.1))
+    );
+    // Every stored version is one per change, with an event each.
+    let versions: i64 = sqlx::query_scalar("SELECT sum(version - 1) FROM checklist_items")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let changes: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM events WHERE id > $1 AND action = 'item.status_changed'",
+    )
+    .bind(since)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(versions, changes);
+}

@@ -38,6 +38,11 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
     ("GET", "/api/v1/services/{slug}/events", Need::Read),
     ("POST", "/api/v1/import", Need::Edit),
     ("GET", "/api/v1/services/{slug}/export", Need::Read),
+    (
+        "GET",
+        "/api/v1/services/{slug}/reviews/{id}/record",
+        Need::Read,
+    ),
     ("GET", "/api/v1/live", Need::Read),
     ("GET", "/api/v1/services/{slug}/live", Need::Read),
     // The contract: readable before one has a token.

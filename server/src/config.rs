@@ -24,6 +24,8 @@ pub struct Config {
     /// A direct connection for LISTEN (`PREFLIGHT_LISTEN_DATABASE_URL`), when
     /// `DATABASE_URL` goes through a transaction-mode pooler; else the pool's settings.
     pub listen_url: Option<String>,
+    /// How often the due-date scan runs (`PREFLIGHT_SCAN_SECONDS`, default 300).
+    pub scan_every: std::time::Duration,
 }
 
 /// Pool and per-connection limits: a slow query or a held lock answers an error
@@ -130,6 +132,11 @@ impl Config {
             public_url: var("PREFLIGHT_PUBLIC_URL"),
             first_admin: var("PREFLIGHT_ADMIN_EMAIL").zip(var("PREFLIGHT_ADMIN_PASSWORD")),
             listen_url: var("PREFLIGHT_LISTEN_DATABASE_URL"),
+            scan_every: std::time::Duration::from_secs(number(
+                "PREFLIGHT_SCAN_SECONDS",
+                300,
+                1..=86_400,
+            )?),
         })
     }
 
@@ -164,6 +171,7 @@ mod tests {
             public_url: url.map(String::from),
             first_admin: None,
             listen_url: None,
+            scan_every: std::time::Duration::from_secs(300),
         }
     }
 

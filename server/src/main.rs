@@ -78,6 +78,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     tokio::spawn(startup::delete_expired_sessions(pool.clone()));
+    tokio::spawn(app::schedule::run(pool.clone(), config.scan_every));
 
     let sessions = startup::SessionSettings {
         secure_cookies: config.secure_cookies(),

@@ -29,6 +29,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(pool: PgPool) -> OpenApiRouter<S
     OpenApiRouter::new()
         .routes((schemas, paths, import))
         .routes(routes!(export))
+        .routes(routes!(review_record))
         .layer(axum::middleware::from_fn(crate::api::json_errors))
         .with_state(pool)
 }
@@ -230,6 +231,38 @@ async fn export(
             (header::CONTENT_DISPOSITION, disposition),
         ],
         body,
+    )
+        .into_response()
+}
+
+#[utoipa::path(get, path = "/api/v1/services/{slug}/reviews/{id}/record", tag = "import",
+    params(("slug" = String, Path, description = "The service's slug"),
+           ("id" = i64, Path, description = "The review's id")),
+    responses(
+        (status = 200, description = "The review's decision record as Markdown, as an attachment",
+            content((String = "text/markdown"))),
+    ))]
+async fn review_record(
+    State(pool): State<PgPool>,
+    Path((slug, id)): Path<(String, String)>,
+) -> Response {
+    let Ok(review_id) = id.parse::<i64>() else {
+        return error_response(AppError::NotFound(format!("review {id:?}")));
+    };
+    let view = match data::reviews::view(&pool, &slug, review_id, chrono::Utc::now()).await {
+        Ok(view) => view,
+        Err(e) => return error_response(e),
+    };
+    let disposition = format!("attachment; filename=\"{slug}-review-{review_id}.md\"");
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/markdown; charset=utf-8".to_string(),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        app::domain::review::decision_record_markdown(&view.record),
     )
         .into_response()
 }

@@ -30,7 +30,20 @@ pub struct Announcement {
 #[derive(Debug, Clone, Default)]
 pub struct Announcements(Arc<Mutex<Vec<Announcement>>>);
 
+/// The relay of the request this task serves, if any. Changes recorded outside one
+/// (commands, demo data, tests) are announced by their own statement's `pg_notify`.
+pub fn relay() -> Option<Announcements> {
+    ANNOUNCE_AFTER_COMMIT.try_with(Announcements::clone).ok()
+}
+
 impl Announcements {
+    /// Events recorded by one statement, with their payloads in the same order.
+    pub fn push_all(&self, event_ids: &[i64], payloads: Vec<String>) {
+        for (event_id, payload) in event_ids.iter().copied().zip(payloads) {
+            self.push(Announcement { event_id, payload });
+        }
+    }
+
     fn push(&self, announcement: Announcement) {
         self.0
             .lock()
@@ -64,7 +77,7 @@ tokio::task_local! {
 /// row exists then); elsewhere (commands, demo data) this statement calls `pg_notify`,
 /// which PostgreSQL delivers at commit.
 pub async fn record(conn: &mut PgConnection, event: NewEvent<'_>) -> Result<(), AppError> {
-    if let Ok(collected) = ANNOUNCE_AFTER_COMMIT.try_with(Announcements::clone) {
+    if let Some(collected) = relay() {
         let row = sqlx::query!(
             r#"WITH recorded AS (
                  INSERT INTO events (service_id, actor, action, subject_type, subject_id, before, after,

@@ -13,58 +13,6 @@ pub use crate::input::NA_REASON_MAX;
 
 pub use crate::input::{StatusChange, validate_status_change};
 
-/// The item and its service's id, the item locked for the transaction: one round
-/// trip for the tick, the API's busiest write. A miss looks again to say which is
-/// missing.
-async fn lock_item_of(
-    conn: &mut PgConnection,
-    slug: &str,
-    item_id: i64,
-) -> Result<(i64, ChecklistItem), AppError> {
-    if !crate::domain::validate::could_be_stored(slug) {
-        return Err(AppError::NotFound(format!("service {slug:?}")));
-    }
-    let found = sqlx::query!(
-        r#"SELECT i.service_id, i.id, i.section_id, i.title, i.detail, i.status AS "status: ItemStatus",
-                  i.priority AS "priority: Priority", i.owner, i.due_date AS "due_date: chrono::NaiveDate",
-                  i.evidence_url, i.phase_id, i.na_reason, i.version,
-                  i.updated_at AS "updated_at: chrono::DateTime<chrono::Utc>", i.updated_by
-           FROM checklist_items i JOIN services s ON s.id = i.service_id
-           WHERE s.slug = $1 AND i.id = $2
-           FOR UPDATE OF i"#,
-        slug,
-        item_id
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(r) = found else {
-        let service = sqlx::query_scalar!("SELECT id FROM services WHERE slug = $1", slug)
-            .fetch_optional(&mut *conn)
-            .await?;
-        return Err(match service {
-            None => AppError::NotFound(format!("service {slug:?}")),
-            Some(_) => AppError::NotFound(format!("item {item_id}")),
-        });
-    };
-    let item = ChecklistItem {
-        id: r.id,
-        section_id: r.section_id,
-        title: r.title,
-        detail: r.detail,
-        status: r.status,
-        priority: r.priority,
-        owner: r.owner,
-        due_date: r.due_date,
-        evidence_url: r.evidence_url,
-        phase_id: r.phase_id,
-        na_reason: r.na_reason,
-        version: r.version,
-        updated_at: r.updated_at,
-        updated_by: r.updated_by,
-    };
-    Ok((r.service_id, item))
-}
-
 pub async fn fetch_item(
     conn: &mut PgConnection,
     service_id: i64,
@@ -102,6 +50,10 @@ pub async fn fetch_item(
 /// Changes an item's status in one transaction: the update, its event, and the
 /// completion of the item's phase. A stale `expected_version` changes nothing and
 /// answers `Conflict` with the stored item.
+///
+/// One round trip: the transaction is the database function `tick_item` (migration
+/// `tick_function`), because a tick is the API's busiest write and each statement of a
+/// client-side transaction held the service's version lock for a network wait.
 pub async fn change_status(
     pool: &PgPool,
     slug: &str,
@@ -110,55 +62,44 @@ pub async fn change_status(
     actor: &str,
 ) -> Result<ChecklistItem, AppError> {
     let na_reason = validate_status_change(&change)?;
-    let mut tx = pool.begin().await?;
-    let (service_id, before) = lock_item_of(&mut tx, slug, item_id).await?;
-    if let Some(expected) = change.expected_version
-        && expected != before.version
-    {
-        return Err(AppError::Conflict {
-            message: format!(
-                "\"{}\" was changed by {} since you loaded it; this is its current state",
-                before.title, before.updated_by
-            ),
-            current: Some(Box::new(before)),
-        });
+    if !crate::domain::validate::could_be_stored(slug) {
+        return Err(AppError::NotFound(format!("service {slug:?}")));
     }
-    if before.status == change.status && before.na_reason == na_reason {
-        return Ok(before);
-    }
-    let after = sqlx::query_as!(
-        ChecklistItem,
-        r#"UPDATE checklist_items
-           SET status = $2, na_reason = $3, version = version + 1, updated_at = now(), updated_by = $4
-           WHERE id = $1
-           RETURNING id, section_id, title, detail, status AS "status: ItemStatus",
-                  priority AS "priority: Priority", owner, due_date AS "due_date: _", evidence_url, phase_id,
-                  na_reason, version, updated_at AS "updated_at: _", updated_by"#,
+    let relay = events::relay();
+    let channel = relay.is_none().then_some(events::CHANGES_CHANNEL);
+    let ticked = sqlx::query!(
+        r#"SELECT outcome AS "outcome!", item, event_ids AS "event_ids!", payloads AS "payloads!"
+           FROM tick_item($1, $2, $3, $4, $5, $6, $7)"#,
+        slug,
         item_id,
         change.status.as_str(),
         na_reason,
-        actor
+        actor,
+        change.expected_version,
+        channel
     )
-    .fetch_one(&mut *tx)
-        .await?;
-    events::record(
-        &mut tx,
-        NewEvent {
-            service_id,
-            actor,
-            action: "item.status_changed",
-            subject_type: "checklist_item",
-            subject_id: Some(item_id),
-            before: Some(json!({ "status": before.status, "na_reason": before.na_reason })),
-            after: Some(json!({ "status": after.status, "na_reason": after.na_reason })),
-        },
-    )
+    .fetch_one(pool)
     .await?;
-    if let Some(phase_id) = after.phase_id {
-        phases::refresh_completion(&mut tx, service_id, phase_id, actor).await?;
+    let item = || -> Result<ChecklistItem, AppError> {
+        let stored = ticked
+            .item
+            .clone()
+            .ok_or_else(|| AppError::internal("tick_item's item", &ticked.outcome))?;
+        serde_json::from_value(stored).map_err(|e| AppError::internal("tick_item's item", e))
+    };
+    match ticked.outcome.as_str() {
+        "changed" => {
+            if let Some(relay) = relay {
+                relay.push_all(&ticked.event_ids, ticked.payloads.clone());
+            }
+            item()
+        }
+        "unchanged" => item(),
+        "conflict" => Err(conflict(item()?)),
+        "no_item" => Err(AppError::NotFound(format!("item {item_id}"))),
+        "no_service" => Err(AppError::NotFound(format!("service {slug:?}"))),
+        other => Err(AppError::internal("tick_item's outcome", other)),
     }
-    tx.commit().await?;
-    Ok(after)
 }
 
 /// The fields a person edits, as JSON: the before/after of item events.
@@ -217,6 +158,20 @@ pub async fn create(
         return Err(AppError::NotFound(format!("section {section_id}")));
     }
     phases::check_in_service(&mut tx, service_id, input.phase_id).await?;
+    let item = insert(&mut tx, service_id, section_id, &input, actor).await?;
+    tx.commit().await?;
+    Ok(item)
+}
+
+/// Adds an item at the end of a section inside the caller's transaction, with its
+/// event and its phase's completion. The section must be the service's.
+pub(crate) async fn insert(
+    conn: &mut PgConnection,
+    service_id: i64,
+    section_id: i64,
+    input: &ItemInput,
+    actor: &str,
+) -> Result<ChecklistItem, AppError> {
     let item = sqlx::query_as!(
         ChecklistItem,
         r#"INSERT INTO checklist_items (service_id, section_id, position, title, detail, status,
@@ -240,10 +195,10 @@ pub async fn create(
         input.phase_id,
         actor
     )
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
     events::record(
-        &mut tx,
+        &mut *conn,
         NewEvent {
             service_id,
             actor,
@@ -256,9 +211,8 @@ pub async fn create(
     )
     .await?;
     if let Some(phase_id) = item.phase_id {
-        phases::refresh_completion(&mut tx, service_id, phase_id, actor).await?;
+        phases::refresh_completion(&mut *conn, service_id, phase_id, actor).await?;
     }
-    tx.commit().await?;
     Ok(item)
 }
 

@@ -11,6 +11,7 @@ pub mod items;
 pub mod ordering;
 pub mod phases;
 pub mod portfolio;
+pub mod reviews;
 pub mod risks;
 pub mod sections;
 pub mod services;

@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod money;
 pub mod portfolio;
 pub mod progress;
+pub mod review;
 pub mod risk;
 pub mod risk_register;
 pub mod roadmap;

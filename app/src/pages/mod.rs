@@ -7,6 +7,7 @@ pub mod login;
 pub mod new_service;
 pub mod not_found;
 pub mod portfolio;
+pub mod reviews;
 pub mod risks;
 pub mod roadmap;
 pub mod service;

@@ -10,6 +10,7 @@ use crate::pages::checklist::ChecklistTab;
 use crate::pages::costs::CostsTab;
 use crate::pages::history::HistoryTab;
 use crate::pages::not_found::NotFound;
+use crate::pages::reviews::ReviewsTab;
 use crate::pages::risks::RisksTab;
 use crate::pages::roadmap::RoadmapTab;
 use crate::server_fns::get_service;
@@ -27,6 +28,7 @@ enum Tab {
     Risks,
     Costs,
     History,
+    Reviews,
 }
 
 impl Tab {
@@ -37,6 +39,7 @@ impl Tab {
             Some("risks") => Some(Tab::Risks),
             Some("costs") => Some(Tab::Costs),
             Some("history") => Some(Tab::History),
+            Some("reviews") => Some(Tab::Reviews),
             Some(_) => None,
         }
     }
@@ -156,6 +159,7 @@ fn ServiceView(
             <A href=format!("{base}/risks") exact=true>"Risks"</A>
             <A href=format!("{base}/costs") exact=true>"Costs"</A>
             <A href=format!("{base}/history") exact=true>"History"</A>
+            <A href=format!("{base}/reviews") exact=true>"Reviews"</A>
         </nav>
         {move || match tab.get() {
             Some(Tab::Checklist) => view! { <ChecklistTab/> }.into_any(),
@@ -163,6 +167,7 @@ fn ServiceView(
             Some(Tab::Risks) => view! { <RisksTab/> }.into_any(),
             Some(Tab::Costs) => view! { <CostsTab/> }.into_any(),
             Some(Tab::History) => view! { <HistoryTab/> }.into_any(),
+            Some(Tab::Reviews) => view! { <ReviewsTab/> }.into_any(),
             None => view! { <NotFound what="There is no such tab.".to_string()/> }.into_any(),
         }}
     }

@@ -9,6 +9,7 @@ pub mod import;
 #[cfg(feature = "ssr")]
 pub mod needs;
 pub mod portfolio;
+pub mod reviews;
 pub mod risks;
 pub mod roadmap;
 pub mod services;

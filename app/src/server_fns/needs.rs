@@ -42,6 +42,13 @@ pub const SERVER_FN_NEEDS: &[(&str, Need)] = &[
     (<GetService as ServerFn>::PATH, Need::Read),
     (<SetItemStatus as ServerFn>::PATH, Need::Edit),
     (<portfolio::GetPortfolio as ServerFn>::PATH, Need::Read),
+    (<reviews::ListReviews as ServerFn>::PATH, Need::Read),
+    (<reviews::GetReview as ServerFn>::PATH, Need::Read),
+    (<reviews::ReviewCandidates as ServerFn>::PATH, Need::Edit),
+    (<reviews::OpenReview as ServerFn>::PATH, Need::Edit),
+    // Any signed-in role: a named approver may be a viewer (a security lead, say).
+    (<reviews::DecideReview as ServerFn>::PATH, Need::SignedIn),
+    (<reviews::SetTestClock as ServerFn>::PATH, Need::Admin),
     (<risks::CreateRisk as ServerFn>::PATH, Need::Edit),
     (<risks::UpdateRisk as ServerFn>::PATH, Need::Edit),
     (<risks::SetRiskStatus as ServerFn>::PATH, Need::Edit),
