@@ -37,15 +37,15 @@ test('open a review, decide conditionally, see the follow-up, void it when overd
   await expect(page.getByText('No review of this service yet.')).toBeVisible();
 
   // Open it: two approvers, one per role.
-  await page.getByLabel('Title').fill(`Launch ${stamp}`);
+  await page.getByLabel('Title', { exact: true }).fill(`Launch ${stamp}`);
   await page.getByRole('button', { name: 'Remove the Engineering approver' }).click();
   const rows = page.locator('.approver-row');
   await expect(rows).toHaveCount(2);
-  await rows.nth(0).getByLabel('Approver').fill(USERS.editor.email);
+  await rows.nth(0).getByLabel('Approver', { exact: true }).fill(USERS.editor.email);
   // A missing approver is named, and nothing is opened.
   await page.getByRole('button', { name: 'Open the review' }).click();
   await expect(page.getByRole('alert')).toContainText('approvers[1].email');
-  await rows.nth(1).getByLabel('Approver').fill(USERS.admin.email);
+  await rows.nth(1).getByLabel('Approver', { exact: true }).fill(USERS.admin.email);
   await page.getByRole('button', { name: 'Open the review' }).click();
   await expect(page).toHaveURL(new RegExp(`/services/${slug}/reviews/\\d+$`));
   const reviewUrl = new URL(page.url()).pathname;
@@ -57,7 +57,7 @@ test('open a review, decide conditionally, see the follow-up, void it when overd
   // The editor decides for SRE: a conditional go needs a dated follow-up.
   await expect(page.getByRole('heading', { name: 'Your decision as SRE' })).toBeVisible();
   await page.getByLabel('Conditional go').check();
-  await page.getByLabel('Comment').fill('Go once the pen test is booked');
+  await page.getByLabel('Comment', { exact: true }).fill('Go once the pen test is booked');
   await page.getByRole('button', { name: 'Record my decision' }).click();
   await expect(page.getByRole('alert')).toContainText('follow-up');
   await page.locator('.follow-up-title').fill(`Book the pen test ${stamp}`);

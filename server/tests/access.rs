@@ -9,6 +9,7 @@ use app::model::{Role, TokenScope};
 use app::server_fns::accounts::{CreateToken, ListTokens, RevokeToken, SignOutEverywhere};
 use app::server_fns::history::{GetBurnup, GetHistoryPage};
 use app::server_fns::portfolio::GetPortfolio;
+use app::server_fns::reviews::{DecideReview, GetReview, ListReviews};
 use app::server_fns::{GetService, ListServices};
 use axum::Router;
 use axum::body::Body;
@@ -18,7 +19,9 @@ use sqlx::PgPool;
 use tower::ServiceExt;
 
 /// What anyone signed in may call: reading services.
-const READS: [&str; 5] = [
+const READS: [&str; 7] = [
+    ListReviews::PATH,
+    GetReview::PATH,
     ListServices::PATH,
     GetService::PATH,
     GetPortfolio::PATH,
@@ -26,7 +29,10 @@ const READS: [&str; 5] = [
     GetBurnup::PATH,
 ];
 /// What any signed-in user (not a token) may call: their own tokens and sessions.
-const OWN: [&str; 4] = [
+// Any signed-in user, never a token: one's own tokens and sessions, and a decision
+// one was named to make (the data layer refuses anyone not named).
+const OWN: [&str; 5] = [
+    DecideReview::PATH,
     ListTokens::PATH,
     CreateToken::PATH,
     RevokeToken::PATH,
@@ -103,8 +109,10 @@ async fn every_server_function_and_route_is_checked(pool: PgPool) {
             assert_eq!(as_viewer, StatusCode::FORBIDDEN, "viewer {path}");
             assert_eq!(as_reader, StatusCode::FORBIDDEN, "read token {path}");
             let as_editor = status(&editor, method, path).await;
-            let admin_only =
-                path.contains("user") || path.contains("password") || path.contains("audit");
+            let admin_only = path.contains("user")
+                || path.contains("password")
+                || path.contains("audit")
+                || path.contains("test_clock");
             assert_eq!(
                 as_editor == StatusCode::FORBIDDEN,
                 admin_only,

@@ -2,7 +2,7 @@
 //! conditional go adds dated follow-up items, and an overdue follow-up voids it.
 
 use crate::data::events::{self, NewEvent};
-use crate::data::{history, items, service_id, services};
+use crate::data::{history, items, sections, service_id, services};
 use crate::domain::forecast::forecast;
 use crate::domain::review::{
     ApproverDecision, ApproverSlot, Decision, DecisionRecord, FollowUp, FollowUpState,
@@ -132,6 +132,7 @@ pub async fn list(pool: &PgPool, slug: &str) -> Result<Vec<ReviewSummary>, AppEr
     .await?;
     rows.into_iter()
         .map(|r| {
+            // The outcome depends on the decisions alone, so the slots carry nothing else.
             let approvers = r
                 .decisions
                 .iter()
@@ -409,29 +410,7 @@ async fn follow_up_section(
     {
         return Ok(id);
     }
-    let id = sqlx::query_scalar!(
-        "INSERT INTO checklist_sections (service_id, position, name)
-         VALUES ($1, (SELECT coalesce(max(position) + 1, 0) FROM checklist_sections WHERE service_id = $1), $2)
-         RETURNING id",
-        service_id,
-        FOLLOW_UP_SECTION
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    events::record(
-        &mut *conn,
-        NewEvent {
-            service_id,
-            actor,
-            action: "section.created",
-            subject_type: "checklist_section",
-            subject_id: Some(id),
-            before: None,
-            after: Some(json!({ "name": FOLLOW_UP_SECTION })),
-        },
-    )
-    .await?;
-    Ok(id)
+    sections::insert(conn, service_id, FOLLOW_UP_SECTION, actor).await
 }
 
 /// A review voided by the scan, with who should hear of it.

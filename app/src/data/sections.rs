@@ -33,6 +33,23 @@ pub async fn create(
     let name = v::required_text("name", name, v::NAME_MAX)?;
     let service_id = service_id(pool, slug).await?;
     let mut tx = pool.begin().await?;
+    let id = insert(&mut tx, service_id, &name, actor).await?;
+    tx.commit().await?;
+    Ok(ChecklistSection {
+        id,
+        name,
+        items: Vec::new(),
+    })
+}
+
+/// Adds a section at the end of the service's checklist inside the caller's
+/// transaction, with its event.
+pub(crate) async fn insert(
+    conn: &mut sqlx::PgConnection,
+    service_id: i64,
+    name: &str,
+    actor: &str,
+) -> Result<i64, AppError> {
     let id = sqlx::query_scalar!(
         "INSERT INTO checklist_sections (service_id, position, name)
          VALUES ($1, (SELECT coalesce(max(position) + 1, 0) FROM checklist_sections WHERE service_id = $1), $2)
@@ -40,10 +57,10 @@ pub async fn create(
         service_id,
         name
     )
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
     events::record(
-        &mut tx,
+        &mut *conn,
         NewEvent {
             service_id,
             actor,
@@ -55,12 +72,7 @@ pub async fn create(
         },
     )
     .await?;
-    tx.commit().await?;
-    Ok(ChecklistSection {
-        id,
-        name,
-        items: Vec::new(),
-    })
+    Ok(id)
 }
 
 pub async fn rename(

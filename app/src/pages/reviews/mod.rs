@@ -58,7 +58,13 @@ pub fn ReviewsTab() -> impl IntoView {
 fn ReviewList(list: Vec<ReviewSummary>) -> impl IntoView {
     let ctx = use_service();
     let base = format!("/services/{}/reviews", ctx.slug.get_value());
+    let latest = list
+        .first()
+        .map(|r| format!("{base}/{}#since-heading", r.id));
     view! {
+        {latest.map(|href| view! {
+            <p><a href=href>"What changed since the last review"</a></p>
+        })}
         <table class="review-list">
             <thead><tr>
                 <th scope="col">"Review"</th><th scope="col">"Opened"</th>
