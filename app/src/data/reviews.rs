@@ -20,7 +20,7 @@ pub const FOLLOW_UP_SECTION: &str = "Review follow-ups";
 
 /// Reviews show on the service page, whose cached copies follow the service's version
 /// (`services.version`); their tables have no trigger of their own, so each write
-/// moves it here.
+/// moves it here, before the event, so the event's announcement carries the new version.
 async fn bump_service(conn: &mut PgConnection, service_id: i64) -> Result<(), AppError> {
     sqlx::query!(
         "UPDATE services SET version = version + 1 WHERE id = $1",
@@ -35,10 +35,10 @@ async fn bump_service(conn: &mut PgConnection, service_id: i64) -> Result<(), Ap
 pub async fn snapshot_now(
     pool: &PgPool,
     slug: &str,
+    service_id: i64,
     now: DateTime<Utc>,
 ) -> Result<ReviewSnapshot, AppError> {
     let doc = services::document(pool, slug).await?;
-    let service_id = service_id(pool, slug).await?;
     let points = history::burnup_points(pool, service_id).await?;
     Ok(take_snapshot(&doc, forecast(&points, now).date(), now))
 }
@@ -53,8 +53,8 @@ pub async fn open(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let snapshot = snapshot_now(pool, slug, now).await?;
     let service_id = service_id(pool, slug).await?;
+    let snapshot = snapshot_now(pool, slug, service_id, now).await?;
     let mut tx = pool.begin().await?;
     let snapshot_json = serde_json::to_value(&snapshot)
         .map_err(|e| AppError::internal("review snapshot as JSON", e))?;
@@ -97,6 +97,7 @@ pub async fn open(
         .iter()
         .map(|a| json!({ "role": a.role, "email": a.email }))
         .collect();
+    bump_service(&mut tx, service_id).await?;
     events::record(
         &mut tx,
         NewEvent {
@@ -110,7 +111,6 @@ pub async fn open(
         },
     )
     .await?;
-    bump_service(&mut tx, service_id).await?;
     tx.commit().await?;
     Ok(review_id)
 }
@@ -194,7 +194,7 @@ pub async fn view(
         .map_err(|e| AppError::internal("stored review snapshot", e))?;
     let approvers = approvers_of(pool, review_id).await?;
     let follow_ups = follow_ups_of(pool, review_id).await?;
-    let current = snapshot_now(pool, slug, now).await?;
+    let current = snapshot_now(pool, slug, service_id, now).await?;
     let events = events_since(pool, service_id, snapshot.taken_at).await?;
     let since = diff(&snapshot, &current, &events);
     Ok(ReviewView {
@@ -371,6 +371,7 @@ pub async fn decide(
             .await?;
         }
     }
+    bump_service(&mut tx, service_id).await?;
     events::record(
         &mut tx,
         NewEvent {
@@ -389,7 +390,6 @@ pub async fn decide(
         },
     )
     .await?;
-    bump_service(&mut tx, service_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -463,6 +463,7 @@ pub async fn void_overdue(pool: &PgPool, today: NaiveDate) -> Result<Vec<VoidedR
         if changed == 0 {
             continue;
         }
+        bump_service(&mut tx, c.service_id).await?;
         events::record(
             &mut tx,
             NewEvent {
@@ -476,7 +477,6 @@ pub async fn void_overdue(pool: &PgPool, today: NaiveDate) -> Result<Vec<VoidedR
             },
         )
         .await?;
-        bump_service(&mut tx, c.service_id).await?;
         tx.commit().await?;
         voided.push(VoidedReview {
             review_id: c.id,
