@@ -121,3 +121,20 @@ setup_browser_tests() {
     (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
   fi
 }
+
+# The SMTP sink the email test reads from (aiosmtpd from PyPI, pinned in
+# scripts/smtp-requirements.txt), in a venv at target/smtp-venv. Exports its python.
+setup_smtp_sink() {
+  local venv="$ROOT/target/smtp-venv" requirements="$ROOT/scripts/smtp-requirements.txt"
+  local want have
+  want="$( (cat "$requirements"; python3 --version) | sha256sum | cut -d' ' -f1)"
+  have="$(cat "$venv/.stamp" 2>/dev/null || true)"
+  if [ "$want" != "$have" ] || [ ! -x "$venv/bin/python" ]; then
+    log "creating $venv (PyPI: aiosmtpd)"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check --no-input -r "$requirements"
+    echo "$want" >"$venv/.stamp"
+  fi
+  export PREFLIGHT_TEST_SMTP_PYTHON="$venv/bin/python"
+}

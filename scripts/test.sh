@@ -45,7 +45,8 @@ cargo clippy --lib -p app --features hydrate --target wasm32-unknown-unknown -- 
 log "Helm chart and container file, checked offline (scripts/check-chart.sh)"
 "$ROOT/scripts/check-chart.sh"
 
-log "unit, database and API tests"
+log "unit, database and API tests (the email test reads an aiosmtpd sink)"
+setup_smtp_sink
 cargo test -p app --features ssr
 cargo test -p server
 

@@ -424,3 +424,70 @@ mod tests {
         assert!(page(2, 51).has_newer() && !page(2, 51).has_older());
     }
 }
+
+/// One notification in the user's bell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotificationEntry {
+    pub id: i64,
+    pub kind: crate::domain::notification::NoticeKind,
+    pub subject: String,
+    pub body: String,
+    /// A path inside the portal; empty when there is nothing to open.
+    pub link: String,
+    pub service_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub read: bool,
+}
+
+/// A user's stored notification choices, and the services they may choose for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotificationSettings {
+    pub rows: Vec<PreferenceRow>,
+    pub services: Vec<(i64, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreferenceRow {
+    /// `None`: every service.
+    pub service_id: Option<i64>,
+    pub service_name: Option<String>,
+    pub kind: crate::domain::notification::NoticeKind,
+    pub in_app: bool,
+    pub email: bool,
+}
+
+/// A service's webhook as its settings page lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookSummary {
+    pub id: i64,
+    pub service_slug: String,
+    pub service_name: String,
+    pub url: String,
+    /// Shown to editors, who copy it into the receiver to check signatures.
+    pub secret: String,
+    pub format: crate::domain::notification::WebhookFormat,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    /// Deliveries still to be made (including retries).
+    pub pending: i64,
+    /// Deliveries given up.
+    pub failed: i64,
+    pub last_status: Option<i32>,
+}
+
+/// One attempt in a webhook's delivery log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookDelivery {
+    pub id: i64,
+    pub outbox_id: i64,
+    pub kind: String,
+    pub subject: String,
+    pub attempt: i32,
+    pub status_code: Option<i32>,
+    pub error: Option<String>,
+    pub duration_ms: i32,
+    pub attempted_at: DateTime<Utc>,
+    /// Whether the delivery this attempt belongs to has since succeeded.
+    pub delivered: bool,
+    pub given_up: bool,
+}

@@ -1,8 +1,10 @@
 //! Work on a clock rather than on a request: the due-date scan that voids reviews
-//! whose follow-ups became overdue. Every instance runs the loop; a PostgreSQL
-//! advisory lock lets one of them scan at a time, so nothing is done twice.
-//! Server-only.
+//! whose follow-ups became overdue, and tells owners what is due, overdue and
+//! slipping (with the weekly digest). Every instance runs the loop; a PostgreSQL
+//! advisory lock lets one of them scan at a time, so nothing is done twice (and each
+//! notice's dedupe key would drop a second telling anyway). Server-only.
 
+use crate::data::notices::{self, ScanTold};
 use crate::data::reviews::{VoidedReview, void_overdue};
 use crate::error::AppError;
 use chrono::{Duration, NaiveDate, Utc};
@@ -40,8 +42,15 @@ pub fn today() -> NaiveDate {
     (Utc::now() + Duration::days(DAYS_AHEAD.load(Ordering::SeqCst))).date_naive()
 }
 
+/// What one scan did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScanReport {
+    pub voided: Vec<VoidedReview>,
+    pub told: ScanTold,
+}
+
 /// One scan, if no other instance is scanning; `None` when another one was.
-pub async fn scan_once(pool: &PgPool) -> Result<Option<Vec<VoidedReview>>, AppError> {
+pub async fn scan_once(pool: &PgPool) -> Result<Option<ScanReport>, AppError> {
     let mut conn = pool.acquire().await?;
     let locked = sqlx::query_scalar!(r#"SELECT pg_try_advisory_lock($1) AS "locked!""#, SCAN_LOCK)
         .fetch_one(&mut *conn)
@@ -49,14 +58,29 @@ pub async fn scan_once(pool: &PgPool) -> Result<Option<Vec<VoidedReview>>, AppEr
     if !locked {
         return Ok(None);
     }
-    let voided = void_overdue(pool, today()).await;
+    let today = today();
+    let report = async {
+        let voided = void_overdue(pool, today).await?;
+        let told = notices::scan(pool, today).await?;
+        Ok::<_, AppError>(ScanReport { voided, told })
+    }
+    .await;
     sqlx::query_scalar!("SELECT pg_advisory_unlock($1)", SCAN_LOCK)
         .fetch_one(&mut *conn)
         .await?;
-    for review in voided.iter().flatten() {
-        tracing::info!(review = review.review_id, service = %review.service_slug, reason = %review.reason, "review voided");
+    let report = report?;
+    for review in &report.voided {
+        tracing::info!(review = review.review_id, service = %review.service_slug, reason = %review.reason, told = review.told.len(), "review voided");
     }
-    voided.map(Some)
+    if report.told != ScanTold::default() {
+        tracing::info!(
+            due = report.told.due,
+            slips = report.told.slips,
+            digests = report.told.digests,
+            "due-date scan told"
+        );
+    }
+    Ok(Some(report))
 }
 
 /// Scans every `every`, for the life of the process.

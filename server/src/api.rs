@@ -45,6 +45,7 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
     ),
     ("GET", "/api/v1/live", Need::Read),
     ("GET", "/api/v1/services/{slug}/live", Need::Read),
+    ("GET", "/api/v1/notifications/live", Need::Read),
     // The contract: readable before one has a token.
     ("GET", "/api/v1/openapi.json", Need::Public),
     ("GET", "/api/docs", Need::Public),

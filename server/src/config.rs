@@ -26,6 +26,8 @@ pub struct Config {
     pub listen_url: Option<String>,
     /// How often the due-date scan runs (`PREFLIGHT_SCAN_SECONDS`, default 300).
     pub scan_every: std::time::Duration,
+    /// Email and webhook delivery from the outbox.
+    pub delivery: crate::delivery::DeliverySettings,
 }
 
 /// Pool and per-connection limits: a slow query or a held lock answers an error
@@ -137,6 +139,22 @@ impl Config {
                 300,
                 1..=86_400,
             )?),
+            delivery: crate::delivery::DeliverySettings {
+                smtp_url: var("PREFLIGHT_SMTP_URL"),
+                mail_from: var("PREFLIGHT_MAIL_FROM")
+                    .unwrap_or_else(|| "Preflight <preflight@localhost>".into()),
+                poll: std::time::Duration::from_millis(number(
+                    "PREFLIGHT_DELIVERY_POLL_MS",
+                    1_000,
+                    10..=600_000,
+                )?),
+                retry_base_ms: number("PREFLIGHT_RETRY_BASE_MS", 30_000, 1..=3_600_000)?,
+                timeout: std::time::Duration::from_millis(number(
+                    "PREFLIGHT_DELIVERY_TIMEOUT_MS",
+                    10_000,
+                    100..=120_000,
+                )?),
+            },
         })
     }
 
@@ -172,6 +190,7 @@ mod tests {
             first_admin: None,
             listen_url: None,
             scan_every: std::time::Duration::from_secs(300),
+            delivery: crate::delivery::DeliverySettings::default(),
         }
     }
 

@@ -8,6 +8,7 @@ pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod delivery;
 pub mod demo;
 pub mod gate;
 pub mod live;

@@ -44,6 +44,8 @@ pub struct Change {
 #[derive(Debug, Clone)]
 pub enum LiveMessage {
     Change(Arc<Change>),
+    /// These users' bells gained a notification (`app::data::notifications::notify`).
+    Notice(Arc<Vec<i64>>),
     /// Something may have been missed: reload.
     Resync,
 }
@@ -141,11 +143,24 @@ impl LiveHub {
         &self,
         only: Option<String>,
     ) -> impl Stream<Item = Result<Event, Infallible>> + use<> {
+        self.stream(Subscriber::Changes(only))
+    }
+
+    /// The SSE events of one user's bell: `notice` when they are told something, and
+    /// `resync` as for changes. Ends on shutdown.
+    pub fn notices(&self, user_id: i64) -> impl Stream<Item = Result<Event, Infallible>> + use<> {
+        self.stream(Subscriber::Notices(user_id))
+    }
+
+    fn stream(
+        &self,
+        subscriber: Subscriber,
+    ) -> impl Stream<Item = Result<Event, Infallible>> + use<> {
         let receiver = self.inner.sender.subscribe();
         let closing = self.inner.closing.subscribe();
         futures_util::stream::unfold(
-            (receiver, closing, only),
-            |(mut receiver, mut closing, only)| async move {
+            (receiver, closing, subscriber),
+            |(mut receiver, mut closing, subscriber)| async move {
                 loop {
                     if *closing.borrow_and_update() {
                         return None;
@@ -155,12 +170,20 @@ impl LiveHub {
                         next = receiver.recv() => next,
                     };
                     let event = match next {
-                        Ok(LiveMessage::Change(change)) => {
-                            if only.as_ref().is_some_and(|slug| *slug != change.slug) {
-                                continue;
+                        Ok(LiveMessage::Change(change)) => match &subscriber {
+                            Subscriber::Changes(only)
+                                if only.as_ref().is_none_or(|slug| *slug == change.slug) =>
+                            {
+                                Event::default().event("change").json_data(&*change).ok()?
                             }
-                            Event::default().event("change").json_data(&*change).ok()?
-                        }
+                            _ => continue,
+                        },
+                        Ok(LiveMessage::Notice(users)) => match subscriber {
+                            Subscriber::Notices(user) if users.contains(&user) => {
+                                Event::default().event("notice").data("new")
+                            }
+                            _ => continue,
+                        },
                         Ok(LiveMessage::Resync) => {
                             Event::default().event("resync").data("reconnected")
                         }
@@ -169,11 +192,26 @@ impl LiveHub {
                             .data(format!("missed {missed}")),
                         Err(broadcast::error::RecvError::Closed) => return None,
                     };
-                    return Some((Ok(event), (receiver, closing, only)));
+                    return Some((Ok(event), (receiver, closing, subscriber)));
                 }
             },
         )
     }
+}
+
+/// Who a stream is for.
+#[derive(Debug, Clone)]
+enum Subscriber {
+    /// Changes of every service, or of the one with this slug.
+    Changes(Option<String>),
+    /// One user's notices.
+    Notices(i64),
+}
+
+/// What a notification on the channel carries besides changes.
+#[derive(Deserialize)]
+struct NoticePayload {
+    notice: Vec<i64>,
 }
 
 /// Listens until the hub closes, reconnecting with backoff. `listen_url` is a direct
@@ -242,6 +280,15 @@ async fn listen(
                 if payload.starts_with("{\"heartbeat\"") {
                     continue;
                 }
+                if payload.starts_with("{\"notice\"") {
+                    match serde_json::from_str::<NoticePayload>(payload) {
+                        Ok(notice) => hub.publish(LiveMessage::Notice(Arc::new(notice.notice))),
+                        Err(e) => {
+                            tracing::warn!("live updates: unreadable notice ({e}): {payload}")
+                        }
+                    }
+                    continue;
+                }
                 match serde_json::from_str::<Change>(payload) {
                     Ok(change) => {
                         hub.inner.received.inc();
@@ -295,6 +342,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(
     utoipa_axum::router::OpenApiRouter::new()
         .routes(utoipa_axum::routes!(all_services))
         .routes(utoipa_axum::routes!(one_service))
+        .routes(utoipa_axum::routes!(my_notices))
         .with_state((pool, hub))
 }
 
@@ -343,6 +391,29 @@ async fn one_service(
         Ok(_) => sse(&hub, Some(slug)),
         Err(e) => error_response(e),
     }
+}
+
+/// Server-Sent Events for the caller's bell: `notice` each time they are told
+/// something (fetch the unread count again), `resync` when notices may have been
+/// missed. A token's stream is its owner's.
+#[utoipa::path(get, path = "/api/v1/notifications/live", tag = "live",
+    responses((status = 200, description = "An event stream that stays open", content_type = "text/event-stream", body = String)))]
+async fn my_notices(
+    State((_, hub)): State<(PgPool, LiveHub)>,
+    principal: Option<axum::Extension<app::auth::Principal>>,
+) -> Response {
+    let Some(axum::Extension(principal)) = principal else {
+        return error_response(app::error::AppError::Unauthorized);
+    };
+    let keep_alive = KeepAlive::new().interval(KEEP_ALIVE).text("keep-alive");
+    let mut response = Sse::new(hub.notices(principal.account().id))
+        .keep_alive(keep_alive)
+        .into_response();
+    response.headers_mut().insert(
+        "x-accel-buffering",
+        axum::http::HeaderValue::from_static("no"),
+    );
+    response
 }
 
 /// Ready: the database answers, the listener listens, and the instance is not draining.

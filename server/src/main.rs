@@ -79,6 +79,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     tokio::spawn(startup::delete_expired_sessions(pool.clone()));
     tokio::spawn(app::schedule::run(pool.clone(), config.scan_every));
+    app::data::notifications::set_public_url(
+        config
+            .public_url
+            .as_deref()
+            .unwrap_or(&format!("http://{addr}")),
+    );
+    let deliverer = server::delivery::Deliverer::new(pool.clone(), config.delivery.clone())?;
+    if config.delivery.smtp_url.is_none() {
+        tracing::info!("PREFLIGHT_SMTP_URL is unset: email waits in the outbox until it is set");
+    }
+    tokio::spawn(server::delivery::run(deliverer));
 
     let sessions = startup::SessionSettings {
         secure_cookies: config.secure_cookies(),

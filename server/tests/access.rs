@@ -8,6 +8,10 @@ mod support;
 use app::model::{Role, TokenScope};
 use app::server_fns::accounts::{CreateToken, ListTokens, RevokeToken, SignOutEverywhere};
 use app::server_fns::history::{GetBurnup, GetHistoryPage};
+use app::server_fns::notifications::{
+    GetNotificationSettings, ListNotifications, MarkNotificationsRead, SetNotificationPreference,
+    UnreadNotifications,
+};
 use app::server_fns::portfolio::GetPortfolio;
 use app::server_fns::reviews::{DecideReview, GetReview, ListReviews};
 use app::server_fns::{GetService, ListServices};
@@ -18,8 +22,10 @@ use leptos::server_fn::ServerFn;
 use sqlx::PgPool;
 use tower::ServiceExt;
 
-/// What anyone signed in may call: reading services.
-const READS: [&str; 7] = [
+/// What anyone signed in may call: reading services, and one's own bell.
+const READS: [&str; 9] = [
+    UnreadNotifications::PATH,
+    ListNotifications::PATH,
     ListReviews::PATH,
     GetReview::PATH,
     ListServices::PATH,
@@ -30,8 +36,12 @@ const READS: [&str; 7] = [
 ];
 /// What any signed-in user (not a token) may call: their own tokens and sessions.
 // Any signed-in user, never a token: one's own tokens and sessions, and a decision
-// one was named to make (the data layer refuses anyone not named).
-const OWN: [&str; 5] = [
+// one was named to make (the data layer refuses anyone not named), and one's own
+// notifications and their settings.
+const OWN: [&str; 8] = [
+    MarkNotificationsRead::PATH,
+    GetNotificationSettings::PATH,
+    SetNotificationPreference::PATH,
     DecideReview::PATH,
     ListTokens::PATH,
     CreateToken::PATH,

@@ -55,6 +55,8 @@ async fn listening_with(pool: &PgPool, relay: bool) -> LiveHub {
 struct Stream {
     body: Body,
     seen: String,
+    /// Everything read so far, events already taken included.
+    history: String,
 }
 
 impl Stream {
@@ -69,6 +71,7 @@ impl Stream {
         Stream {
             body: response.into_body(),
             seen: String::new(),
+            history: String::new(),
         }
     }
 
@@ -89,6 +92,7 @@ impl Stream {
                     Some(Ok(frame)) => {
                         if let Ok(bytes) = frame.into_data() {
                             self.seen.push_str(&String::from_utf8_lossy(&bytes));
+                            self.history.push_str(&String::from_utf8_lossy(&bytes));
                         }
                     }
                     other => panic!(
@@ -320,4 +324,60 @@ async fn ready_when_the_database_and_the_listener_are(pool: PgPool) {
         serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
     assert_eq!(body["checks"]["listener"], "ok");
     hub.close();
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_notice_reaches_its_users_bell_only(pool: PgPool) {
+    server::demo::load_if_empty(&pool).await.unwrap();
+    let hub = listening(&pool).await;
+    let editor = support::token(
+        &pool,
+        app::model::Role::Editor,
+        app::model::TokenScope::Read,
+    )
+    .await;
+    let viewer = support::token(
+        &pool,
+        app::model::Role::Viewer,
+        app::model::TokenScope::Read,
+    )
+    .await;
+    let mut mine = Stream::open(
+        &support::with_token(router(&pool, &hub), &editor),
+        "/api/v1/notifications/live",
+    )
+    .await;
+    let mut theirs = Stream::open(
+        &support::with_token(router(&pool, &hub), &viewer),
+        "/api/v1/notifications/live",
+    )
+    .await;
+    let editor_id = app::data::users::find_by_email(&pool, "editor@tests.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let service_id = app::data::service_id(&pool, "payments-api").await.unwrap();
+    let notice = app::domain::notification::Notice {
+        kind: app::domain::notification::NoticeKind::ReviewWaiting,
+        service: Some(app::domain::notification::NoticeService {
+            id: service_id,
+            slug: "payments-api".into(),
+            name: "Payments API".into(),
+        }),
+        subject: "waiting".into(),
+        body: String::new(),
+        link: String::new(),
+        dedupe_key: "live-test".into(),
+    };
+    let mut tx = pool.begin().await.unwrap();
+    app::data::notifications::notify(&mut tx, &notice, &[editor_id])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(mine.next("notice").await, "new");
+    // The viewer's stream hears the next resync, not the editor's notice.
+    hub.publish(LiveMessage::Resync);
+    assert_eq!(theirs.next("resync").await, "reconnected");
+    assert!(!theirs.history.contains("notice"), "{}", theirs.history);
 }

@@ -213,6 +213,7 @@ pub(crate) async fn insert(
     if let Some(phase_id) = item.phase_id {
         phases::refresh_completion(&mut *conn, service_id, phase_id, actor).await?;
     }
+    crate::data::notices::item_assigned(conn, service_id, &item, actor).await?;
     Ok(item)
 }
 
@@ -283,6 +284,7 @@ pub async fn update(
     .fetch_one(&mut *tx)
     .await?;
     let status_only = old.keys().all(|k| k == "status" || k == "na_reason");
+    let owner_changed = old.contains_key("owner");
     events::record(
         &mut tx,
         NewEvent {
@@ -307,6 +309,9 @@ pub async fn update(
         actor,
     )
     .await?;
+    if owner_changed {
+        crate::data::notices::item_assigned(&mut tx, service_id, &after, actor).await?;
+    }
     tx.commit().await?;
     Ok(after)
 }

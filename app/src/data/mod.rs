@@ -8,7 +8,10 @@ pub mod drafts;
 pub mod events;
 pub mod history;
 pub mod items;
+pub mod notices;
+pub mod notifications;
 pub mod ordering;
+pub mod outbox;
 pub mod phases;
 pub mod portfolio;
 pub mod reviews;
@@ -19,6 +22,7 @@ pub mod sign_in;
 pub mod stated_figures;
 pub mod tokens;
 pub mod users;
+pub mod webhooks;
 
 use crate::error::AppError;
 use sqlx::PgPool;

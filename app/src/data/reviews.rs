@@ -2,7 +2,7 @@
 //! conditional go adds dated follow-up items, and an overdue follow-up voids it.
 
 use crate::data::events::{self, NewEvent};
-use crate::data::{history, items, sections, service_id, services};
+use crate::data::{history, items, notices, sections, service_id, services};
 use crate::domain::forecast::forecast;
 use crate::domain::review::{
     ApproverDecision, ApproverSlot, Decision, DecisionRecord, FollowUp, FollowUpState,
@@ -69,6 +69,7 @@ pub async fn open(
     )
     .fetch_one(&mut *tx)
     .await?;
+    let mut named_users = Vec::with_capacity(approvers.len());
     for (i, slot) in approvers.iter().enumerate() {
         let user = sqlx::query_scalar!(
             "SELECT id FROM users WHERE email = $1 AND disabled_at IS NULL",
@@ -92,6 +93,7 @@ pub async fn open(
         )
         .execute(&mut *tx)
         .await?;
+        named_users.push((slot.role.clone(), user));
     }
     let named: Vec<_> = approvers
         .iter()
@@ -111,6 +113,7 @@ pub async fn open(
         },
     )
     .await?;
+    notices::review_opened(&mut tx, service_id, review_id, title, &named_users, actor).await?;
     tx.commit().await?;
     Ok(review_id)
 }
@@ -420,6 +423,8 @@ pub struct VoidedReview {
     pub service_slug: String,
     pub title: String,
     pub reason: String,
+    /// The users whose bell now shows it.
+    pub told: Vec<i64>,
 }
 
 /// Voids every review with a conditional go (and no no-go) whose follow-up is open
@@ -477,12 +482,14 @@ pub async fn void_overdue(pool: &PgPool, today: NaiveDate) -> Result<Vec<VoidedR
             },
         )
         .await?;
+        let told = notices::review_voided(&mut tx, c.service_id, c.id, &c.title, &reason).await?;
         tx.commit().await?;
         voided.push(VoidedReview {
             review_id: c.id,
             service_slug: c.slug,
             title: c.title,
             reason,
+            told,
         });
     }
     Ok(voided)

@@ -9,6 +9,7 @@ pub mod filter;
 pub mod forecast;
 pub mod markdown;
 pub mod money;
+pub mod notification;
 pub mod portfolio;
 pub mod progress;
 pub mod review;

@@ -8,6 +8,7 @@ pub mod history;
 pub mod import;
 #[cfg(feature = "ssr")]
 pub mod needs;
+pub mod notifications;
 pub mod portfolio;
 pub mod reviews;
 pub mod risks;

@@ -42,6 +42,35 @@ pub const SERVER_FN_NEEDS: &[(&str, Need)] = &[
     (<GetService as ServerFn>::PATH, Need::Read),
     (<SetItemStatus as ServerFn>::PATH, Need::Edit),
     (<portfolio::GetPortfolio as ServerFn>::PATH, Need::Read),
+    // The caller's own bell and settings; a token reads its owner's bell.
+    (
+        <notifications::UnreadNotifications as ServerFn>::PATH,
+        Need::Read,
+    ),
+    (
+        <notifications::ListNotifications as ServerFn>::PATH,
+        Need::Read,
+    ),
+    (
+        <notifications::MarkNotificationsRead as ServerFn>::PATH,
+        Need::SignedIn,
+    ),
+    (
+        <notifications::GetNotificationSettings as ServerFn>::PATH,
+        Need::SignedIn,
+    ),
+    (
+        <notifications::SetNotificationPreference as ServerFn>::PATH,
+        Need::SignedIn,
+    ),
+    // Webhook secrets are shown to those who may change services.
+    (<notifications::ListWebhooks as ServerFn>::PATH, Need::Edit),
+    (<notifications::CreateWebhook as ServerFn>::PATH, Need::Edit),
+    (<notifications::DeleteWebhook as ServerFn>::PATH, Need::Edit),
+    (
+        <notifications::WebhookDeliveries as ServerFn>::PATH,
+        Need::Edit,
+    ),
     (<reviews::ListReviews as ServerFn>::PATH, Need::Read),
     (<reviews::GetReview as ServerFn>::PATH, Need::Read),
     (<reviews::ReviewCandidates as ServerFn>::PATH, Need::Edit),

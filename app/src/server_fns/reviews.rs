@@ -96,6 +96,6 @@ pub async fn set_test_clock(days_ahead: i64) -> Result<Vec<String>, AppError> {
     crate::schedule::set_days_ahead(days_ahead)?;
     let pool = crate::state::pool()?;
     // Another instance scanning now would void the same reviews; none did here.
-    let voided = crate::schedule::scan_once(&pool).await?.unwrap_or_default();
-    Ok(voided.into_iter().map(|r| r.title).collect())
+    let report = crate::schedule::scan_once(&pool).await?.unwrap_or_default();
+    Ok(report.voided.into_iter().map(|r| r.title).collect())
 }
